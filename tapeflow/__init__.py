@@ -1,0 +1,65 @@
+"""tapeflow: the TensorFlow 2 / Keras programming model, rebuilt in plain Python on NumPy.
+
+Course code written for ``import tensorflow as tf`` runs with ``import tapeflow as tf``.
+
+Example:
+    >>> import tapeflow as tf
+    >>> w = tf.Variable([[1.0], [2.0]])
+    >>> with tf.GradientTape() as tape:
+    ...     loss = tf.reduce_sum(tf.matmul([[3.0, 4.0]], w) ** 2)
+    >>> tape.gradient(loss, w).numpy().tolist()
+    [[66.0], [88.0]]
+"""
+from tapeflow import dtypes, linalg, math, nn, random  # noqa: F401
+from tapeflow.dtypes import (  # noqa: F401
+    DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32,
+    int64, string, uint8, uint16, uint32, uint64)
+from tapeflow.ops.array import (  # noqa: F401
+    argsort, boolean_mask, broadcast_to, concat, expand_dims, eye, fill, gather, identity,
+    linspace, one_hot, ones, ones_like, range, rank, reshape, reverse, shape, size, sort,
+    split, squeeze, stack, tile, transpose, unstack, where, zeros, zeros_like, clip_by_value)
+from tapeflow.ops.math import (  # noqa: F401
+    abs, add, add_n, argmax, argmin, cast, cos, divide, equal, exp, greater, greater_equal,
+    less, less_equal, log, log1p, logical_and, logical_not, logical_or, matmul, maximum,
+    minimum, multiply, negative, norm, not_equal, pow, reduce_all, reduce_any,
+    reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
+    reduce_sum, reduce_variance, round, rsqrt, sign, sin, sqrt, square, squared_difference,
+    subtract, tanh, tensordot, truediv)
+from tapeflow.ops.nn import sigmoid  # noqa: F401
+from tapeflow.tape import GradientTape, stop_gradient  # noqa: F401
+from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
+
+__version__ = "0.1.0"
+newaxis = None
+
+
+def function(func=None, **kwargs):
+    """Accept ``@tf.function`` (with or without arguments); tapeflow runs eagerly."""
+    if func is None:
+        return lambda f: f
+    return func
+
+
+def executing_eagerly():
+    """Always True: tapeflow has no graph mode."""
+    return True
+
+
+def print(*inputs, sep=" ", end="\n", **kwargs):  # noqa: A001 - TensorFlow's name
+    """Print tensors by value, like ``tf.print``."""
+    import builtins
+    builtins.print(*[x.numpy() if isinstance(x, Tensor) else x for x in inputs],
+                   sep=sep, end=end)
+
+
+def is_tensor(x):
+    """True for tapeflow tensors and variables."""
+    return isinstance(x, Tensor)
+
+
+def __getattr__(name):
+    # keras is imported on first use so that `import tapeflow` stays light.
+    if name == "keras":
+        import importlib
+        return importlib.import_module("tapeflow.keras")
+    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

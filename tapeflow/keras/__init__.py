@@ -1,0 +1,35 @@
+"""``tf.keras``: Keras 3's layers, models, losses, metrics, optimizers and training loop.
+
+Reachable as ``tapeflow.keras``, ``tf.keras`` and ``from tapeflow import keras``.
+Submodules load on first use so that ``import tapeflow`` stays light.
+
+Example:
+    >>> from tapeflow import keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> model.count_params()
+    10
+"""
+import importlib
+
+__version__ = "3.15.0"  # the Keras version whose behaviour and file format tapeflow follows
+
+_SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
+               "initializers", "layers", "losses", "metrics", "models", "optimizers",
+               "regularizers", "saving", "utils"}
+_NAMES = {
+    "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
+    "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",
+    "Variable": "tapeflow", "KerasTensor": "tapeflow.keras.layers",
+}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"tapeflow.keras.{name}")
+    if name in _NAMES:
+        return getattr(importlib.import_module(_NAMES[name]), name)
+    raise AttributeError(f"module 'tapeflow.keras' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(_SUBMODULES | set(_NAMES))

@@ -1,0 +1,306 @@
+"""Neural-network ops (``tf.nn``): activations, softmax, cross-entropies, dropout.
+
+Fused ops exist where stability or speed asks for them, each still one forward plus
+one VJP: ``log_softmax`` and the softmax/sigmoid cross-entropies (stable for large
+logits), and ``dense`` (matmul + bias + activation in one step, the hot path of
+every MLP).
+
+Example:
+    >>> import tapeflow as tf
+    >>> tf.nn.relu([-1.0, 2.0]).numpy()
+    array([0., 2.], dtype=float32)
+"""
+import numpy as np
+
+from tapeflow import dtypes
+from tapeflow.ops import math as m
+from tapeflow.ops.convert import binary_operands, to_tensor
+from tapeflow.ops.registry import primitive
+from tapeflow.tensor import Tensor
+
+# ------------------------------------------------------------------------- activations
+
+
+def _act(name, forward, vjp, doc):
+    op = primitive(name)(forward)
+    op.defvjp(vjp)
+
+    def public(features, *args, name=None, **kwargs):
+        return op(to_tensor(features), *args, **kwargs)
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = doc
+    public.op = op
+    return public
+
+
+def _sigmoid(x):
+    # exp of a negative argument only: no overflow for large |x|
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+relu = _act("relu", lambda x: np.maximum(x, 0), lambda g, out, x: (g * (out > 0),),
+            "``max(x, 0)``.")
+relu6 = _act("relu6", lambda x: np.clip(x, 0, 6),
+             lambda g, out, x: (g * ((x > 0) & (x < 6)),), "``min(max(x, 0), 6)``.")
+sigmoid = _act("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
+               "``1 / (1 + exp(-x))``, computed without overflow.")
+softplus = _act("softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
+                lambda g, out, x: (g * _sigmoid(x),), "``log(1 + exp(x))``, stable.")
+softsign = _act("softsign", lambda x: x / (1 + np.abs(x)),
+                lambda g, out, x: (g / (1 + np.abs(x)) ** 2,), "``x / (1 + |x|)``.")
+silu = _act("silu", lambda x: x * _sigmoid(x),
+            lambda g, out, x: (g * (_sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),),
+            "``x * sigmoid(x)`` (also called swish).")
+swish = silu
+tanh = m.tanh
+
+
+@primitive("leaky_relu")
+def _leaky_relu(x, alpha):
+    return np.where(x > 0, x, x * np.asarray(alpha, x.dtype))
+
+
+_leaky_relu.defvjp(lambda g, out, x, alpha: (np.where(x > 0, g, g * alpha),))
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """``x`` if positive, else ``alpha * x`` (TensorFlow's default alpha is 0.2)."""
+    return _leaky_relu(to_tensor(features), alpha=float(alpha))
+
+
+@primitive("elu")
+def _elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+_elu.defvjp(lambda g, out, x, alpha: (np.where(x > 0, g, g * (out + alpha)),))
+
+
+def elu(features, alpha=1.0, name=None):
+    """``x`` if positive, else ``alpha * (exp(x) - 1)``."""
+    return _elu(to_tensor(features), alpha=float(alpha))
+
+
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def selu(features, name=None):
+    """``scale * elu(x, alpha)`` with the self-normalising constants."""
+    return m.multiply(_elu(to_tensor(features), alpha=SELU_ALPHA), SELU_SCALE)
+
+
+@primitive("gelu")
+def _gelu(x, approximate):
+    if approximate:
+        c = np.sqrt(2 / np.pi)
+        return 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + m._erf_forward(x / np.sqrt(2)))
+
+
+@_gelu.defvjp
+def _gelu_vjp(g, out, x, approximate):
+    if approximate:
+        c = np.sqrt(2 / np.pi)
+        t = np.tanh(c * (x + 0.044715 * x ** 3))
+        d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+    else:
+        cdf = 0.5 * (1 + m._erf_forward(x / np.sqrt(2)))
+        d = cdf + x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+    return (g * d,)
+
+
+def gelu(features, approximate=False, name=None):
+    """Gaussian error linear unit: exact erf form, or the tanh approximation."""
+    return _gelu(to_tensor(features), approximate=bool(approximate))
+
+
+# ---------------------------------------------------------------------------- softmax
+
+def _log_softmax_np(x, axis):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+@primitive("softmax")
+def _softmax(x, axis):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+_softmax.defvjp(lambda g, out, x, axis:
+                (out * (g - np.sum(g * out, axis=axis, keepdims=True)),))
+
+_log_softmax = primitive("log_softmax")(_log_softmax_np)
+_log_softmax.defvjp(lambda g, out, x, axis:
+                    (g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
+
+
+def softmax(logits, axis=-1, name=None):
+    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max for stability."""
+    return _softmax(to_tensor(logits), axis=int(axis))
+
+
+def log_softmax(logits, axis=-1, name=None):
+    """``x - logsumexp(x)`` along ``axis``, computed stably."""
+    return _log_softmax(to_tensor(logits), axis=int(axis))
+
+
+# -------------------------------------------------------------------- cross-entropies
+
+@primitive("sparse_softmax_cross_entropy_with_logits")
+def _sparse_xent(labels, logits):
+    logp = _log_softmax_np(logits, -1)
+    return -np.take_along_axis(logp, labels[..., None].astype(np.intp), -1)[..., 0]
+
+
+@_sparse_xent.defvjp
+def _sparse_xent_vjp(g, out, labels, logits):
+    grad = _softmax.forward(logits, -1)
+    np.put_along_axis(grad, labels[..., None].astype(np.intp),
+                      np.take_along_axis(grad, labels[..., None].astype(np.intp), -1) - 1, -1)
+    grad *= g[..., None]
+    return None, grad
+
+
+def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Per-example ``-log softmax(logits)[label]`` for integer ``labels``.
+
+    Example:
+        >>> round(float(sparse_softmax_cross_entropy_with_logits([0], [[0.0, 0.0]])[0]), 4)
+        0.6931
+    """
+    logits = to_tensor(logits, dtypes.float32)
+    labels = to_tensor(labels)
+    lv = labels._value
+    n = logits._value.shape[-1]
+    if lv.dtype.kind not in "iu":
+        raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be integer "
+                        f"class ids; got dtype {lv.dtype.name}. For one-hot labels use "
+                        f"softmax_cross_entropy_with_logits.")
+    if lv.shape != logits._value.shape[:-1]:
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels of shape "
+                         f"{lv.shape} must match logits' shape without the last axis, "
+                         f"{logits._value.shape[:-1]}.")
+    if lv.size and (lv.min() < 0 or lv.max() >= n):
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
+                         f"[0, {n}); got min {lv.min()} and max label {lv.max()}.")
+    return _sparse_xent(labels, logits)
+
+
+@primitive("softmax_cross_entropy_with_logits")
+def _xent(labels, logits, axis):
+    return -np.sum(labels * _log_softmax_np(logits, axis), axis=axis)
+
+
+@_xent.defvjp
+def _xent_vjp(g, out, labels, logits, axis):
+    g = np.expand_dims(g, axis)
+    logp = _log_softmax_np(logits, axis)
+    g_logits = g * (np.exp(logp) * np.sum(labels, axis=axis, keepdims=True) - labels)
+    return -g * logp, g_logits
+
+
+def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
+    """Per-example ``-sum(labels * log_softmax(logits))`` for probability ``labels``."""
+    labels, logits = binary_operands(labels, to_tensor(logits, dtypes.float32),
+                                     "softmax_cross_entropy_with_logits")
+    return _xent(labels, logits, axis=int(axis))
+
+
+@primitive("sigmoid_cross_entropy_with_logits")
+def _sig_xent(labels, logits):
+    return np.maximum(logits, 0) - logits * labels + np.log1p(np.exp(-np.abs(logits)))
+
+
+_sig_xent.defvjp(lambda g, out, labels, logits: (-g * logits, g * (_sigmoid(logits) - labels)))
+
+
+def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
+    """Element-wise binary cross-entropy of ``sigmoid(logits)``, computed stably."""
+    labels, logits = binary_operands(labels, to_tensor(logits, dtypes.float32),
+                                     "sigmoid_cross_entropy_with_logits")
+    return _sig_xent(labels, logits)
+
+
+# ------------------------------------------------------------------ fused dense layer
+
+_DENSE_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
+
+
+@primitive("dense")
+def _dense(x, kernel, bias, activation):
+    z = x @ kernel
+    z += bias
+    if activation == "relu":
+        np.maximum(z, 0, out=z)
+    elif activation == "sigmoid":
+        z = _sigmoid(z)
+    elif activation == "tanh":
+        np.tanh(z, out=z)
+    return z
+
+
+@_dense.defvjp
+def _dense_vjp(g, out, x, kernel, bias, activation, needs=(True, True, True)):
+    if activation == "relu":
+        g = g * (out > 0)
+    elif activation == "sigmoid":
+        g = g * out * (1 - out)
+    elif activation == "tanh":
+        g = g * (1 - out * out)
+    gx = g @ kernel.T if needs[0] else None
+    gk = x.T @ g if needs[1] else None
+    gb = g.sum(axis=0) if needs[2] else None
+    return gx, gk, gb
+
+
+def dense(x, kernel, bias=None, activation="linear"):
+    """``activation(x @ kernel + bias)`` for a 2-D ``x`` in one fused op.
+
+    ``activation`` is one of "linear", "relu", "sigmoid", "tanh". Other ranks and
+    activations are composed from matmul and add by the caller (keras.layers.Dense).
+    """
+    if activation not in _DENSE_ACTIVATIONS:
+        raise ValueError(f"dense: activation must be one of {_DENSE_ACTIVATIONS}; got "
+                         f"{activation!r}.")
+    x, kernel = binary_operands(x, kernel, "dense")
+    if x.ndim != 2 or kernel.ndim != 2 or x._value.shape[1] != kernel._value.shape[0]:
+        raise ValueError(f"dense: cannot multiply input of shape {tuple(x.shape)} by kernel "
+                         f"of shape {tuple(kernel.shape)}.")
+    if bias is None:
+        bias = Tensor(np.zeros(kernel._value.shape[1], kernel._value.dtype))
+    return _dense(x, kernel, to_tensor(bias), activation=activation)
+
+
+# ---------------------------------------------------------------------------- dropout
+
+def dropout(x, rate, noise_shape=None, seed=None, name=None):
+    """Zero each entry with probability ``rate``; scale the kept ones by 1/(1-rate)."""
+    from tapeflow.ops import random as rnd
+    x = to_tensor(x)
+    if not 0 <= float(rate) < 1:
+        raise ValueError(f"dropout: rate must be in [0, 1); got {rate}.")
+    if float(rate) == 0:
+        return x
+    shape = x._value.shape if noise_shape is None else tuple(
+        x._value.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    keep = rnd._generator(seed).random(shape) >= rate
+    scale = (keep / (1 - rate)).astype(x._value.dtype)
+    return m.multiply(x, Tensor(scale))
+
+
+def l2_loss(t, name=None):
+    """``sum(t ** 2) / 2``."""
+    return m.multiply(m.reduce_sum(m.square(t)), 0.5)
+
+
+def moments(x, axes, shift=None, keepdims=False, name=None):
+    """Mean and variance of ``x`` over ``axes``."""
+    mean = m.reduce_mean(x, axis=axes, keepdims=True)
+    var = m.reduce_mean(m.square(m.subtract(x, mean)), axis=axes, keepdims=keepdims)
+    if not keepdims:
+        mean = m.reduce_mean(x, axis=axes)
+    return mean, var

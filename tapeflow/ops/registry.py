@@ -1,0 +1,101 @@
+"""The one gradient registry: every differentiable op is a NumPy forward plus a VJP.
+
+An op is declared once, its gradient rule directly below it::
+
+    @primitive("exp")
+    def exp(x):
+        return np.exp(x)
+
+    @exp.defvjp
+    def _exp_vjp(g, out, x):
+        return (g * out,)
+
+A VJP receives the upstream gradient ``g``, the forward output ``out``, the forward
+inputs and attributes, and returns one gradient (or ``None``) per input. It ignores
+broadcasting: the tape sums each gradient back to its input's shape in one place,
+:func:`unbroadcast`. A rule that can skip work for inputs that need no gradient
+may declare a ``needs`` keyword (a tuple of booleans, one per input).
+
+Recording: while a :class:`tapeflow.GradientTape` is active it sits in ``ACTIVE``;
+each op call hands ``(op, inputs, output, attrs)`` to every active tape, which keeps
+references (never copies) when one of the inputs is watched.
+"""
+import inspect
+
+import numpy as np
+
+from tapeflow.tensor import Tensor
+
+__all__ = ["Op", "primitive", "REGISTRY", "ACTIVE", "unbroadcast"]
+
+REGISTRY = {}
+ACTIVE = []  # tapes currently recording, innermost last
+
+
+class Op:
+    """One primitive: ``forward`` on NumPy arrays and, if differentiable, its ``vjp``."""
+
+    __slots__ = ("name", "forward", "vjp", "wants_needs", "doc")
+
+    def __init__(self, name, forward):
+        self.name = name
+        self.forward = forward
+        self.vjp = None
+        self.wants_needs = False
+        self.doc = forward.__doc__
+
+    def defvjp(self, rule):
+        """Register ``rule(g, out, *inputs, **attrs) -> gradients`` for this op."""
+        self.vjp = rule
+        self.wants_needs = "needs" in inspect.signature(rule).parameters
+        return rule
+
+    def __call__(self, *inputs, **attrs):
+        """Run the forward on tensors' values and record the call on active tapes."""
+        try:
+            out = Tensor(self.forward(*[t._value for t in inputs], **attrs))
+        except (ValueError, IndexError) as err:
+            if str(err).startswith(self.name + ":"):
+                raise
+            shapes = ", ".join(str(tuple(t._value.shape)) for t in inputs)
+            raise type(err)(f"{self.name}: {err} (input shapes: {shapes})") from None
+        if ACTIVE and self.vjp is not None:
+            for tape in ACTIVE:
+                tape._record(self, inputs, out, attrs)
+        return out
+
+    def __repr__(self):
+        return f"<op {self.name}>"
+
+
+def primitive(name):
+    """Decorator: register a NumPy forward under ``name``; add the VJP with ``.defvjp``."""
+    def deco(forward):
+        if name in REGISTRY:
+            raise ValueError(f"op {name!r} is registered twice")
+        op = Op(name, forward)
+        REGISTRY[name] = op
+        return op
+    return deco
+
+
+def unbroadcast(grad, shape, dtype):
+    """Sum ``grad`` over the axes that broadcasting added or stretched to reach ``shape``.
+
+    Example:
+        >>> unbroadcast(np.ones((3, 4)), (3, 1), np.float32).tolist()
+        [[4.0], [4.0], [4.0]]
+    """
+    if grad.shape != shape:
+        extra = grad.ndim - len(shape)
+        if extra > 0:
+            grad = grad.sum(axis=tuple(range(extra)))
+        axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+        if axes:
+            grad = grad.sum(axis=axes, keepdims=True)
+        if grad.shape != shape:
+            raise AssertionError(f"gradient of shape {grad.shape} does not reduce to the "
+                                 f"input shape {shape}")
+    if grad.dtype != dtype:
+        grad = np.asarray(grad, dtype=dtype)
+    return grad

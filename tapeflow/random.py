@@ -1,0 +1,3 @@
+"""``tf.random``: seeded random tensors."""
+from tapeflow.ops.random import (  # noqa: F401
+    categorical, get_global_generator, normal, set_seed, shuffle, truncated_normal, uniform)

@@ -1,0 +1,229 @@
+"""GradientTape: record ops on watched tensors, then walk the record backwards.
+
+Example:
+    >>> import tapeflow as tf
+    >>> x = tf.Variable(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x * x
+    >>> float(tape.gradient(y, x))
+    6.0
+"""
+import contextlib
+
+import numpy as np
+
+from tapeflow.ops.registry import ACTIVE, Op, unbroadcast
+from tapeflow.tensor import Tensor, Variable
+
+__all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like"]
+
+
+def flatten(structure):
+    """Leaves of a nested list/tuple/dict structure, dicts in sorted-key order."""
+    if isinstance(structure, dict):
+        return [leaf for k in sorted(structure) for leaf in flatten(structure[k])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def pack_like(structure, leaves):
+    """Rebuild ``structure`` with ``leaves`` (the inverse of :func:`flatten`)."""
+    it = iter(leaves)
+
+    def build(s):
+        if isinstance(s, dict):
+            return {k: build(s[k]) for k in sorted(s)}
+        if isinstance(s, (list, tuple)):
+            items = [build(x) for x in s]
+            return type(s)(*items) if hasattr(s, "_fields") else type(s)(items)
+        return next(it)
+    return build(structure)
+
+
+def _second_order_vjp(g, out, *inputs):
+    raise NotImplementedError(
+        "tapeflow computes gradients with NumPy rules, so a gradient of a gradient "
+        "(nested GradientTapes) is not supported. Compute second derivatives by finite "
+        "differences of tape.gradient, or derive them by hand.")
+
+
+_GRADIENT_OP = Op("gradient", lambda *a: None)
+_GRADIENT_OP.defvjp(_second_order_vjp)
+
+
+class GradientTape:
+    """Record operations for automatic differentiation, with TensorFlow's semantics.
+
+    Args:
+        persistent: allow several ``gradient()`` calls on the same record.
+        watch_accessed_variables: watch every trainable Variable read while recording.
+
+    Non-scalar targets are summed; a list of targets gives the sum of their gradients.
+    Sources that the targets do not depend on get ``None`` (or zeros with
+    ``unconnected_gradients="zero"``); integer sources always get ``None``.
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = bool(persistent)
+        self._auto = bool(watch_accessed_variables)
+        self._entries = []
+        self._watched = {}  # id -> tensor (the reference keeps the id valid)
+        self._recording = False
+        self._paused = False
+        self._used = False
+
+    # --- recording --------------------------------------------------------------------
+    def __enter__(self):
+        if self._recording:
+            raise ValueError("This GradientTape is already recording; tapes are not reentrant.")
+        self._recording = True
+        ACTIVE.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        self._recording = False
+        if self in ACTIVE:
+            ACTIVE.remove(self)
+        return False
+
+    def _record(self, op, inputs, out, attrs):
+        if self._paused:
+            return
+        watched = self._watched
+        hit = False
+        for t in inputs:
+            if id(t) in watched:
+                hit = True
+            elif self._auto and t.__class__ is not Tensor and isinstance(t, Variable) \
+                    and t.trainable:
+                watched[id(t)] = t
+                hit = True
+        if hit and out._value.dtype.kind == "f":
+            watched[id(out)] = out
+            self._entries.append((op, inputs, out, attrs))
+
+    def watch(self, tensor):
+        """Watch a tensor or Variable (or a list/tuple/dict of them) from now on."""
+        for t in flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    f"GradientTape.watch expects a tf.Tensor or tf.Variable (or a nested "
+                    f"list/tuple/dict of them); got {type(t).__name__} {t!r:.60}. Convert it "
+                    f"with tf.constant(...) or tf.Variable(...) first.")
+            self._watched[id(t)] = t
+
+    def watched_variables(self):
+        """The Variables this tape watches, in the order they were first watched."""
+        return tuple(t for t in self._watched.values() if isinstance(t, Variable))
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stop recording: ops inside the block are not differentiated."""
+        if not self._recording:
+            raise ValueError("stop_recording() is only valid while the tape is recording.")
+        self._paused = True
+        try:
+            yield
+        finally:
+            self._paused = False
+
+    def reset(self):
+        """Forget everything recorded and watched so far."""
+        self._entries = []
+        self._watched = {}
+        self._used = False
+
+    # --- differentiation ----------------------------------------------------------------
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients="none"):
+        """Gradients of ``target`` (summed) with respect to each of ``sources``.
+
+        Returns the structure of ``sources``: a single Tensor, a list, tuple or dict.
+        """
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "GradientTape.gradient can only be called once on non-persistent tapes.")
+        if unconnected_gradients not in ("none", "zero"):
+            raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; got "
+                             f"{unconnected_gradients!r}.")
+        targets = flatten(target)
+        for t in targets:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"GradientTape.gradient: target must be a tf.Tensor (or a "
+                                f"list of them); got {type(t).__name__} {t!r:.60}. Compute the "
+                                f"target with tapeflow ops inside the `with` block.")
+        srcs = flatten(sources)
+        for s in srcs:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"GradientTape.gradient: sources must be tf.Variable or "
+                                f"tf.Tensor objects; got {type(s).__name__} {s!r:.60}.")
+        ogs = [None] * len(targets) if output_gradients is None else flatten(output_gradients)
+        grads = self._backward(targets, ogs, srcs)
+        result = []
+        for s in srcs:
+            g = grads.get(id(s))
+            if s._value.dtype.kind != "f":
+                g = None
+            elif g is None and unconnected_gradients == "zero":
+                g = np.zeros_like(s._value)
+            result.append(None if g is None else Tensor(g))
+        if not self._persistent:
+            self._used = True
+            self._entries = []
+            self._watched = {}
+        self._record_on_outer_tapes(targets + srcs, result)
+        return pack_like(sources, result)
+
+    def _backward(self, targets, ogs, srcs):
+        reach = {id(s) for s in srcs}
+        for op, inputs, out, attrs in self._entries:
+            for t in inputs:
+                if id(t) in reach:
+                    reach.add(id(out))
+                    break
+        grads = {}
+        for t, og in zip(targets, ogs):
+            if id(t) in reach:
+                g = np.ones_like(t._value) if og is None else \
+                    np.broadcast_to(np.asarray(og, t._value.dtype), t._value.shape)
+                grads[id(t)] = grads[id(t)] + g if id(t) in grads else g
+        for op, inputs, out, attrs in reversed(self._entries):
+            g = grads.get(id(out))
+            if g is None:
+                continue
+            needs = tuple(id(t) in reach for t in inputs)
+            values = [t._value for t in inputs]
+            if op.wants_needs:
+                in_grads = op.vjp(g, out._value, *values, needs=needs, **attrs)
+            else:
+                in_grads = op.vjp(g, out._value, *values, **attrs)
+            for t, need, gi in zip(inputs, needs, in_grads):
+                if gi is None or not need:
+                    continue
+                v = t._value
+                gi = unbroadcast(gi, v.shape, v.dtype)
+                key = id(t)
+                grads[key] = grads[key] + gi if key in grads else gi
+        return grads
+
+    def _record_on_outer_tapes(self, inputs, results):
+        """Make a gradient-of-a-gradient on an enclosing tape fail loudly, not silently."""
+        for tape in ACTIVE:
+            if tape is self or tape._paused:
+                continue
+            if any(id(t) in tape._watched for t in inputs):
+                for r in results:
+                    if r is not None:
+                        tape._watched[id(r)] = r
+                        tape._entries.append((_GRADIENT_OP, tuple(inputs), r, {}))
+
+    def __del__(self):
+        if self in ACTIVE:
+            ACTIVE.remove(self)
+
+
+def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's argument name
+    """Return ``input`` as a new tensor that no tape differentiates through."""
+    value = input._value if isinstance(input, Tensor) else np.asarray(input)
+    return Tensor(value)

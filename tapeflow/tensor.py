@@ -1,0 +1,327 @@
+"""Tensor (an immutable value) and Variable (a mutable, trainable one).
+
+Both wrap one NumPy array in ``_value``. Operators (``+``, ``@``, ``[]`` ...) are
+installed by :mod:`tapeflow.ops` so that every one goes through the gradient
+registry and is recorded on active tapes.
+
+Example:
+    >>> import tapeflow as tf
+    >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    >>> x.shape, x.dtype
+    (TensorShape([2, 2]), tf.float32)
+    >>> v = tf.Variable([1.0, 2.0])
+    >>> _ = v.assign_sub([0.5, 0.5])
+    >>> v.numpy()
+    array([0.5, 1.5], dtype=float32)
+"""
+import builtins
+
+import numpy as np
+
+from tapeflow import dtypes
+
+__all__ = ["Tensor", "Variable", "TensorShape", "convert_to_tensor", "constant"]
+
+
+class TensorShape(tuple):
+    """A tuple of dimensions (``None`` for unknown) with TensorFlow's helpers."""
+
+    __slots__ = ()
+
+    def __new__(cls, dims=()):
+        if dims is None:
+            dims = ()
+        elif isinstance(dims, int):
+            dims = (dims,)
+        return super().__new__(cls, tuple(None if d is None else int(d) for d in dims))
+
+    @property
+    def rank(self):
+        return len(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    def as_list(self):
+        return list(self)
+
+    def num_elements(self):
+        if any(d is None for d in self):
+            return None
+        return int(np.prod(self, dtype=np.int64))
+
+    def is_fully_defined(self):
+        return all(d is not None for d in self)
+
+    def __getitem__(self, key):
+        got = super().__getitem__(key)
+        return TensorShape(got) if isinstance(key, slice) else got
+
+    def __repr__(self):
+        return f"TensorShape({list(self)})"
+
+    def __str__(self):
+        return "(" + ", ".join("None" if d is None else str(d) for d in self) + \
+            ("," if len(self) == 1 else "") + ")"
+
+
+def _infer_dtype(value):
+    """TensorFlow's rule: Python floats -> float32, ints -> int32, NumPy keeps its dtype."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype
+    if isinstance(value, builtins.bool):
+        return np.bool_
+    if isinstance(value, int):
+        return np.int32 if -2**31 <= value < 2**31 else np.int64
+    if isinstance(value, float):
+        return np.float32
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f":
+        return np.float32
+    if arr.dtype.kind == "i":
+        return np.int32 if arr.size == 0 or -2**31 <= arr.min() and arr.max() < 2**31 \
+            else np.int64
+    return arr.dtype
+
+
+def _to_array(value, dtype=None, copy=False):
+    """Convert ``value`` to a NumPy array of ``dtype`` (or TF's inferred dtype)."""
+    if isinstance(value, Tensor):
+        value = value._value
+    elif hasattr(value, "_keras_tensor_error"):
+        value._keras_tensor_error()
+    if dtype is None:
+        dtype = _infer_dtype(value)
+    else:
+        dtype = dtypes.as_dtype(dtype)._np
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        value = [np.asarray(v) for v in value]
+    arr = np.array(value, dtype=dtype, copy=True) if copy else np.asarray(value, dtype=dtype)
+    return arr
+
+
+class Tensor:
+    """An immutable, multi-dimensional array with a dtype, as in TensorFlow.
+
+    Create tensors with :func:`tapeflow.constant` or any op. ``numpy()`` returns the
+    underlying array without a copy: treat it as read-only.
+    """
+
+    __slots__ = ("_value", "__weakref__")
+    __array_priority__ = 100  # ndarray + Tensor -> Tensor.__radd__
+
+    def __init__(self, value):
+        self._value = value
+
+    # --- properties -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return TensorShape(self._value.shape)
+
+    @property
+    def ndim(self):
+        return self._value.ndim
+
+    @property
+    def dtype(self):
+        return dtypes.from_numpy(self._value.dtype)
+
+    @property
+    def name(self):
+        return None
+
+    @property
+    def device(self):
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    def numpy(self):
+        """The value as a NumPy array (shared, not copied: do not modify it)."""
+        v = self._value
+        return v if isinstance(v, np.ndarray) else np.asarray(v)
+
+    def get_shape(self):
+        return self.shape
+
+    def ref(self):
+        return self
+
+    def __array__(self, dtype=None, copy=None):
+        arr = np.asarray(self._value, dtype=dtype)
+        return arr.copy() if copy else arr
+
+    def __len__(self):
+        if self._value.ndim == 0:
+            raise TypeError("len() of a scalar (0-d) tensor is undefined.")
+        return self._value.shape[0]
+
+    def __iter__(self):
+        if self._value.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        return (self[i] for i in builtins.range(self._value.shape[0]))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __index__(self):
+        if self._value.dtype.kind not in "iu":
+            raise TypeError(f"Only integer tensors can be used as an index; got {self.dtype}.")
+        return int(self._scalar("index"))
+
+    def __bool__(self):
+        return builtins.bool(self._scalar("bool"))
+
+    def _scalar(self, what):
+        if self._value.size != 1:
+            raise ValueError(
+                f"{what}() needs a tensor with exactly one element; got shape "
+                f"{tuple(self._value.shape)}. Reduce it first (e.g. tf.reduce_sum).")
+        return self._value.reshape(()).item() if isinstance(self._value, np.ndarray) \
+            else self._value.item()
+
+    def __format__(self, spec):
+        if self._value.ndim == 0 and spec:
+            return format(self._value.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self):
+        return (f"<tf.Tensor: shape={tuple(self._value.shape)}, dtype={self.dtype.name}, "
+                f"numpy={np.asarray(self._value)!r}>")
+
+    def __str__(self):
+        return (f"tf.Tensor({np.asarray(self._value)}, shape={tuple(self._value.shape)}, "
+                f"dtype={self.dtype.name})")
+
+    __hash__ = object.__hash__
+
+
+class Variable(Tensor):
+    """A mutable tensor whose value survives across steps: a model's weights.
+
+    Args:
+        initial_value: array-like or a zero-argument callable returning one.
+        trainable: whether tapes watch it automatically and optimizers update it.
+        name: a label (``"Variable"`` by default).
+        dtype: optional dtype to cast the initial value to.
+        shape: optional expected shape, checked against the initial value.
+
+    ``assign``, ``assign_add`` and ``assign_sub`` write in place into the same
+    buffer; ``numpy()`` returns a copy, so a saved value does not change later.
+    """
+
+    __slots__ = ("trainable", "_name", "_shared_name", "_constraint", "aggregation",
+                 "synchronization", "_path")
+
+    def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
+                 constraint=None, **kwargs):
+        if initial_value is None:
+            raise ValueError("Variable needs an initial_value, e.g. tf.Variable(tf.zeros((3,))).")
+        if callable(initial_value):
+            initial_value = initial_value()
+        value = _to_array(initial_value, dtype, copy=True)
+        if shape is not None and tuple(TensorShape(shape)) != value.shape and \
+                None not in TensorShape(shape):
+            raise ValueError(f"Variable: initial_value has shape {value.shape} but shape="
+                             f"{tuple(shape)} was given.")
+        super().__init__(value)
+        self.trainable = builtins.bool(trainable)
+        self._name = name or "Variable"
+        self._constraint = constraint
+        self._path = kwargs.pop("path", None)
+        self.aggregation = kwargs.pop("aggregation", None)
+        self.synchronization = kwargs.pop("synchronization", None)
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def path(self):
+        return self._path or self._name
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    def numpy(self):
+        """A copy of the current value (later assignments do not change it)."""
+        return self._value.copy()
+
+    def value(self):
+        """A Tensor snapshot of the current value."""
+        return Tensor(self._value.copy())
+
+    read_value = value
+
+    def _check(self, value, what):
+        arr = _to_array(value, self._value.dtype)
+        if arr.shape != self._value.shape:
+            raise ValueError(
+                f"Variable '{self._name}'.{what}: cannot assign a value of shape "
+                f"{arr.shape} to a variable of shape {self._value.shape}.")
+        return arr
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Write ``value`` into the variable in place (shapes must match)."""
+        np.copyto(self._value, self._check(value, "assign"))
+        return self
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        """``self += delta`` in place."""
+        np.add(self._value, self._check(delta, "assign_add"), out=self._value)
+        return self
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        """``self -= delta`` in place."""
+        np.subtract(self._value, self._check(delta, "assign_sub"), out=self._value)
+        return self
+
+    def __repr__(self):
+        return (f"<tf.Variable '{self._name}:0' shape={tuple(self._value.shape)} "
+                f"dtype={self.dtype.name}, numpy={self._value!r}>")
+
+    __hash__ = object.__hash__
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+    """Return ``value`` as a Tensor (no copy for tensors and NumPy arrays).
+
+    Example:
+        >>> convert_to_tensor([1, 2]).dtype
+        tf.int32
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and dtypes.as_dtype(dtype) != value.dtype:
+            raise TypeError(f"convert_to_tensor: tensor has dtype {value.dtype.name} but dtype="
+                            f"{dtypes.as_dtype(dtype).name} was requested; use tf.cast.")
+        return value
+    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray):
+        hinted = dtypes.as_dtype(dtype_hint)
+        if np.asarray(value).dtype.kind in "fiub" and hinted.is_floating:
+            dtype = hinted
+    return Tensor(_to_array(value, dtype))
+
+
+def constant(value, dtype=None, shape=None, name="Const"):
+    """Create a constant tensor (a copy of ``value``).
+
+    Example:
+        >>> constant([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        >>> constant(0, shape=(2, 2)).numpy().tolist()
+        [[0, 0], [0, 0]]
+    """
+    arr = _to_array(value, dtype, copy=True)
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif int(np.prod(shape)) == arr.size:
+            arr = arr.reshape(shape)
+        else:
+            raise TypeError(f"constant: cannot reshape a value of {arr.size} elements "
+                            f"to shape {shape}.")
+    return Tensor(arr)
