@@ -158,7 +158,12 @@ class GradientTape:
             if not isinstance(s, Tensor):
                 raise TypeError(f"GradientTape.gradient: sources must be tf.Variable or "
                                 f"tf.Tensor objects; got {type(s).__name__} {s!r:.60}.")
-        ogs = [None] * len(targets) if output_gradients is None else flatten(output_gradients)
+        if output_gradients is None:
+            ogs = [None] * len(targets)
+        elif isinstance(target, Tensor):
+            ogs = [output_gradients]
+        else:
+            ogs = list(output_gradients)
         grads = self._backward(targets, ogs, srcs)
         result = []
         for s in srcs:
@@ -176,7 +181,8 @@ class GradientTape:
         return pack_like(sources, result)
 
     def _backward(self, targets, ogs, srcs):
-        reach = {id(s) for s in srcs}
+        watched = self._watched
+        reach = {id(s) for s in srcs if id(s) in watched}
         for op, inputs, out, attrs in self._entries:
             for t in inputs:
                 if id(t) in reach:

@@ -369,11 +369,12 @@ def _clip(x, lo, hi):
     return np.clip(x, lo, hi)
 
 
-_clip.defvjp(lambda g, out, x, lo, hi: (g * ((x >= lo) & (x <= hi)), None, None))
+_clip.defvjp(lambda g, out, x, lo, hi: (g * ((x >= lo) & (x <= hi)), g * (x < lo), g * (x > hi)))
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
-    """Clamp ``t`` into [min, max]; the gradient flows only where it was not clipped."""
+    """Clamp ``t`` into [min, max]; the gradient flows to ``t`` where it was not clipped
+    and to the bound that clipped it elsewhere (as in TensorFlow)."""
     x = to_tensor(t)
     lo = to_tensor(clip_value_min, x.dtype)
     hi = to_tensor(clip_value_max, x.dtype)

@@ -49,7 +49,8 @@ tanh = _unary("tanh", np.tanh, lambda g, out, x: (g * (1 - out * out),), "Hyperb
 
 
 def _erf_forward(x):
-    return np.frompyfunc(_pymath.erf, 1, 1)(x).astype(x.dtype)
+    x = np.asarray(x)
+    return np.asarray(np.frompyfunc(_pymath.erf, 1, 1)(x), dtype=x.dtype)
 
 
 erf = _unary("erf", _erf_forward,

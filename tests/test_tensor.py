@@ -1,0 +1,104 @@
+"""Tensor, Variable and dtype behaviour as TensorFlow users expect it."""
+import numpy as np
+import pytest
+
+import tapeflow as tf
+
+
+def test_python_scalars_follow_tensorflow_dtype_rules():
+    assert tf.constant(1.5).dtype == tf.float32
+    assert tf.constant(3).dtype == tf.int32
+    assert tf.constant([1.0, 2]).dtype == tf.float32
+    assert tf.constant(True).dtype == tf.bool
+    assert tf.constant(np.array([1.0])).dtype == tf.float64  # NumPy keeps its dtype
+    assert tf.constant(np.arange(3)).dtype == tf.int64
+
+
+def test_dtypes_compare_with_names_and_numpy():
+    assert tf.float32 == np.float32 and tf.float32 == "float32"
+    assert tf.float32 != tf.float64
+    assert tf.as_dtype("int64").as_numpy_dtype is np.int64
+    assert {tf.float32: 1}[tf.as_dtype(np.float32)] == 1
+    with pytest.raises(TypeError, match="Cannot convert"):
+        tf.as_dtype("no-such-type")
+
+
+def test_shape_is_tuple_like():
+    t = tf.zeros((2, 3))
+    assert t.shape == (2, 3) and list(t.shape) == [2, 3] and t.shape[0] == 2
+    assert t.shape.as_list() == [2, 3] and t.shape.rank == 2 and t.ndim == 2
+    assert repr(t.shape) == "TensorShape([2, 3])"
+    assert len(t) == 2 and [r.shape for r in t] == [(3,), (3,)]
+
+
+def test_repr_is_tensorflow_like():
+    r = repr(tf.constant([1.0, 2.0]))
+    assert r.startswith("<tf.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.]")
+
+
+def test_operators_and_scalar_conversions():
+    a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    assert np.array_equal((a + 1).numpy(), [[2, 3], [4, 5]])
+    assert np.array_equal((2 * a - a / 2).numpy(), [[1.5, 3], [4.5, 6]])
+    assert np.array_equal((a @ a).numpy(), [[7, 10], [15, 22]])
+    assert np.array_equal((a ** 2).numpy(), [[1, 4], [9, 16]])
+    assert np.array_equal((-a).numpy(), -a.numpy())
+    assert np.array_equal(abs(-a).numpy(), a.numpy())
+    assert np.array_equal((a > 2).numpy(), [[False, False], [True, True]])
+    assert np.array_equal((a == 2).numpy(), [[False, True], [False, False]])
+    assert float(a[1, 1]) == 4.0 and int(tf.constant(7)) == 7 and bool(tf.constant(True))
+    assert np.array_equal(np.asarray(a), a.numpy())
+    assert (np.ones(2, np.float64) + tf.constant([1.0, 2.0])).dtype == tf.float32
+    assert f"{tf.constant(0.123456):.2f}" == "0.12"
+    with pytest.raises(ValueError, match="exactly one element"):
+        float(a)
+
+
+def test_integer_tensors_refuse_fractional_python_scalars():
+    with pytest.raises(TypeError, match="int32"):
+        tf.constant([1, 2]) * 2.5
+    assert (tf.constant([1, 2]) * 2).dtype == tf.int32
+
+
+def test_mixed_dtypes_name_both_and_suggest_cast():
+    with pytest.raises(TypeError, match=r"float32.*int32.*tf\.cast"):
+        tf.constant(1.0) + tf.constant(1)
+    assert (tf.cast(tf.constant(1), tf.float32) + tf.constant(1.0)).numpy() == 2.0
+
+
+def test_integer_division_gives_float64_like_tensorflow():
+    assert (tf.constant(3) / tf.constant(2)).dtype == tf.float64
+
+
+def test_variable_assign_in_place_and_shape_checked():
+    v = tf.Variable([1.0, 2.0], name="w")
+    buf = v._value
+    before = v.numpy()
+    v.assign_add([1.0, 1.0])
+    v.assign_sub([0.5, 0.5])
+    assert v._value is buf  # same buffer: no reallocation
+    assert np.array_equal(v.numpy(), [1.5, 2.5]) and np.array_equal(before, [1, 2])
+    v.assign([0.0, 0.0])
+    assert v.trainable and v.name == "w" and v.dtype == tf.float32
+    with pytest.raises(ValueError, match=r"shape \(3,\).*shape \(2,\)"):
+        v.assign([1.0, 2.0, 3.0])
+    assert "tf.Variable 'w:0' shape=(2,)" in repr(v)
+    assert (v + 1).numpy().tolist() == [1.0, 1.0]  # usable wherever a tensor is
+
+
+def test_constant_copies_and_convert_to_tensor_does_not():
+    arr = np.ones(3, np.float32)
+    c = tf.constant(arr)
+    t = tf.convert_to_tensor(arr)
+    arr[0] = 5
+    assert c.numpy()[0] == 1 and t.numpy()[0] == 5
+    assert tf.constant(0, shape=(2, 2)).numpy().tolist() == [[0, 0], [0, 0]]
+
+
+def test_indexing_basic_and_integer_arrays():
+    x = tf.reshape(tf.range(12), (3, 4))
+    assert x[1].numpy().tolist() == [4, 5, 6, 7]
+    assert x[:, 1:3].shape == (3, 2)
+    assert x[tf.constant([2, 0])].numpy()[:, 0].tolist() == [8, 0]
+    assert x[..., -1].numpy().tolist() == [3, 7, 11]
+    assert x[None].shape == (1, 3, 4)
