@@ -1,0 +1,245 @@
+"""The ``Loss`` base class, Keras's reductions, and the config helpers shared by
+losses, metrics and optimizers.
+
+A loss object turns ``(y_true, y_pred)`` into per-sample values with ``call`` and
+reduces them (after sample weights) to one scalar. The default reduction,
+``"sum_over_batch_size"``, divides the weighted sum by the number of values, as in
+Keras 3.
+
+Example:
+    >>> from tapeflow.keras.losses.loss import reduce_weighted_values
+    >>> import tapeflow as tf
+    >>> float(reduce_weighted_values(tf.constant([1.0, 2.0, 3.0]), [1.0, 0.0, 1.0]))
+    1.3333333730697632
+"""
+import numpy as np
+
+from tapeflow import dtypes
+from tapeflow.ops import array as A
+from tapeflow.ops import math as M
+from tapeflow.tensor import Tensor
+
+__all__ = ["Loss", "EPSILON", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
+           "squeeze_or_expand_to_same_rank", "as_float_tensor", "serialize_object",
+           "deserialize_object", "auto_name"]
+
+EPSILON = 1e-7  # keras.backend.epsilon(): the clipping margin of every Keras loss
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def auto_name(class_name):
+    """Keras's default object name: snake_case of the class, de-duplicated when the
+    layers helper's naming module is available."""
+    try:
+        from tapeflow.keras.utils.naming import auto_name as _auto
+        return _auto(class_name)
+    except (ImportError, AttributeError):
+        import re
+        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_name).lower()
+
+
+def standardize_reduction(reduction):
+    """Validate ``reduction`` against Keras's allowed values."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"Invalid value for argument `reduction`. Expected one of "
+                         f"{list(REDUCTIONS)}. Received: reduction={reduction!r}")
+    return reduction
+
+
+def as_float_tensor(x, npdtype=np.float32):
+    """``x`` as a floating Tensor: float tensors pass through (no copy), anything else
+    is converted to ``npdtype`` (a differentiable cast for tensors)."""
+    if isinstance(x, Tensor):
+        if x._value.dtype.kind == "f":
+            return x
+        return M.cast(x, npdtype)
+    arr = np.asarray(x)
+    return Tensor(arr if arr.dtype == npdtype else arr.astype(npdtype))
+
+
+def _shape(x):
+    return tuple(x._value.shape) if isinstance(x, Tensor) else np.shape(x)
+
+
+def _drop_last(x):
+    shape = _shape(x)[:-1]
+    return A.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
+
+
+def _add_last(x):
+    shape = _shape(x) + (1,)
+    return A.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rank fix: when ranks differ by one and the longer has a trailing 1,
+    squeeze it (or expand a rank-1 partner). Works on Tensors and NumPy arrays."""
+    r1, r2 = len(_shape(x1)), len(_shape(x2))
+    if r1 == r2:
+        return x1, x2
+    if r1 == r2 + 1 and _shape(x1)[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = _add_last(x2)
+        else:
+            x1 = _drop_last(x1)
+    if r2 == r1 + 1 and _shape(x2)[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = _add_last(x1)
+        else:
+            x2 = _drop_last(x2)
+    return x1, x2
+
+
+def _weights_like(values, sample_weight):
+    """``sample_weight`` as a float array of the values' dtype, ranks matched."""
+    sw = sample_weight._value if isinstance(sample_weight, Tensor) else np.asarray(sample_weight)
+    sw = sw.astype(values._value.dtype, copy=False)
+    _, sw = squeeze_or_expand_to_same_rank(values._value, sw)
+    try:
+        np.broadcast_shapes(sw.shape, values._value.shape)
+    except ValueError:
+        raise ValueError(f"sample_weight of shape {sw.shape} cannot be broadcast to the "
+                         f"per-sample losses of shape {tuple(values._value.shape)}; give one "
+                         f"weight per sample (shape {tuple(values._value.shape)[:1]}).") from None
+    return sw
+
+
+def reduce_weighted_values(values, sample_weight=None, mask=None,
+                           reduction="sum_over_batch_size"):
+    """Weight per-sample ``values`` (a Tensor) and reduce them as Keras does.
+
+    ``"sum"`` sums; ``"sum_over_batch_size"`` and ``"mean"`` divide the weighted sum by
+    the number of values; ``"mean_with_sample_weight"`` by the sum of the weights;
+    ``"none"``/``None`` return the weighted values. ``mask`` (bool, like ``values``)
+    drops entries and, for the averaging reductions, divides by the valid count.
+    """
+    reduction = standardize_reduction(reduction)
+    if mask is not None:
+        mask = np.asarray(mask, values._value.dtype)
+        if reduction in ("mean", "sum_over_batch_size"):
+            valid = mask.sum()
+            mask = mask * (mask.size / valid if valid else 0.0)
+        sample_weight = mask if sample_weight is None else \
+            _weights_like(values, sample_weight) * mask
+    if sample_weight is not None:
+        sw = _weights_like(values, sample_weight)
+        values = M.multiply(values, Tensor(sw))
+    if reduction in (None, "none") or values._value.shape in ((), (0,)):
+        return values
+    if reduction == "sum":
+        return M.reduce_sum(values)
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        total = float(np.sum(sw))
+        return M.multiply(M.reduce_sum(values), 1.0 / total if total else 0.0)
+    return M.reduce_mean(values)
+
+
+class Loss:
+    """Base class of every loss: ``call`` gives per-sample values, ``__call__`` reduces.
+
+    Args:
+        name: the loss's name (snake_case of the class by default).
+        reduction: ``"sum_over_batch_size"`` (default), ``"sum"``, ``"mean"``,
+            ``"mean_with_sample_weight"``, ``"none"`` or ``None``.
+        dtype: computation dtype (float32 by default).
+
+    Subclasses implement ``call(y_true, y_pred)`` returning a Tensor of per-sample
+    losses (or a pair ``(values, mask)`` to drop ignored entries).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> class Squares(Loss):
+        ...     def call(self, y_true, y_pred):
+        ...         return tf.reduce_mean(tf.square(y_pred - y_true), axis=-1)
+        >>> float(Squares()([[0.0, 0.0]], [[1.0, 3.0]]))
+        5.0
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or auto_name(type(self).__name__)
+        self.reduction = standardize_reduction(reduction)
+        self._dtype = dtypes.as_dtype(dtype or "float32")
+
+    @property
+    def dtype(self):
+        return self._dtype.name
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The reduced loss: a scalar Tensor, differentiable in ``y_pred``."""
+        y_pred = as_float_tensor(y_pred, self._dtype._np)
+        if y_pred._value.dtype != self._dtype._np:
+            y_pred = M.cast(y_pred, self._dtype._np)
+        out = self.call(y_true, y_pred)
+        mask = None
+        if isinstance(out, tuple):
+            out, mask = out
+        if not isinstance(out, Tensor):
+            out = as_float_tensor(out, self._dtype._np)
+        return reduce_weighted_values(out, sample_weight, mask, self.reduction)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
+
+
+# ------------------------------------------------------------------ config dictionaries
+
+def serialize_object(obj, module):
+    """Keras 3's dict form of an object (``{"module", "class_name", "config",
+    "registered_name"}``); a plain function serialises by name."""
+    if obj is None:
+        return None
+    if isinstance(obj, (str, int, float, bool)):
+        return obj
+    if not hasattr(obj, "get_config") and callable(obj):
+        name = getattr(obj, "__name__", None)
+        if name is None or name == "<lambda>":
+            raise ValueError(f"Cannot serialize {obj!r}: only named functions and objects "
+                             f"with get_config() can be saved.")
+        return {"module": module, "class_name": "function", "config": name,
+                "registered_name": name}
+    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
+            "registered_name": None}
+
+
+def deserialize_object(config, objects, kind, custom_objects=None):
+    """Build an object from a name or a Keras dict, looking names up in ``objects``.
+
+    Args:
+        config: a string name or a ``{"class_name", "config"}`` dict.
+        objects: mapping of accepted names to classes or functions.
+        kind: "loss", "metric", "optimizer"... for error messages.
+        custom_objects: extra name -> class/function mapping.
+    """
+    table = dict(objects)
+    table.update(custom_objects or {})
+    if isinstance(config, str):
+        name, cfg = config, None
+    elif isinstance(config, dict) and "class_name" in config:
+        name, cfg = config["class_name"], config.get("config")
+        if name == "function":
+            name, cfg = cfg, None
+        elif config.get("registered_name") and config["registered_name"] in table:
+            name = config["registered_name"]
+    else:
+        raise ValueError(f"Could not interpret {kind} identifier: {config!r}. Pass a name, "
+                         f"an instance, or a dict with 'class_name' and 'config'.")
+    if name not in table:
+        valid = ", ".join(sorted(k for k in objects if not k.startswith("_")))
+        raise ValueError(f"Unknown {kind}: {name!r}. Valid {kind} names are: {valid}. "
+                         f"For a custom {kind}, pass custom_objects={{{name!r}: ...}}.")
+    obj = table[name]
+    if cfg is None:
+        return obj
+    if isinstance(obj, type):
+        return obj.from_config(dict(cfg)) if hasattr(obj, "from_config") else obj(**cfg)
+    return obj

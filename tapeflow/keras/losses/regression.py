@@ -1,0 +1,192 @@
+"""Regression, probabilistic and hinge losses as per-sample functions.
+
+Each is composed from tapeflow ops, so its gradient comes from the op registry.
+``y_true`` and ``y_pred`` get Keras's rank fix ((n,) against (n, 1) is fine) and must
+then have the same shape; a mismatch names both shapes instead of broadcasting.
+
+Example:
+    >>> mean_squared_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy()
+    array([0.5], dtype=float32)
+"""
+import numpy as np
+
+from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
+from tapeflow.ops import array as A
+from tapeflow.ops import math as M
+from tapeflow.ops import nn as N
+from tapeflow.tensor import Tensor
+
+__all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
+           "mean_squared_logarithmic_error", "huber", "log_cosh", "kl_divergence", "poisson",
+           "hinge", "squared_hinge", "categorical_hinge"]
+
+
+def _shape(x):
+    return tuple(x._value.shape)
+
+
+def _pair(y_true, y_pred, fn):
+    """Both as float tensors of y_pred's dtype, ranks fixed, shapes checked."""
+    y_pred = as_float_tensor(y_pred)
+    dt = y_pred._value.dtype
+    if isinstance(y_true, Tensor):
+        yt = y_true if y_true._value.dtype == dt else M.cast(y_true, dt)
+    else:
+        yt = Tensor(np.asarray(y_true, dtype=dt))
+    yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
+    if _shape(yt) != _shape(yp):
+        raise ValueError(f"{fn}: y_true and y_pred must have the same shape; got y_true "
+                         f"{np.shape(y_true._value if isinstance(y_true, Tensor) else y_true)} "
+                         f"and y_pred {_shape(y_pred)}. (Keras would broadcast them silently, "
+                         f"which is almost always a bug.)")
+    return yt, yp
+
+
+def mean_squared_error(y_true, y_pred):
+    """``mean((y_true - y_pred)**2, axis=-1)``.
+
+    Example:
+        >>> mean_squared_error([1.0, 2.0], [1.5, 2.0]).numpy()
+        array(0.125, dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "mean_squared_error")
+    return M.reduce_mean(M.square(M.subtract(yt, yp)), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """``mean(|y_true - y_pred|, axis=-1)``.
+
+    Example:
+        >>> mean_absolute_error([[1.0, 2.0]], [[1.5, 1.0]]).numpy()
+        array([0.75], dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "mean_absolute_error")
+    return M.reduce_mean(M.abs(M.subtract(yt, yp)), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7), axis=-1)``.
+
+    Example:
+        >>> mean_absolute_percentage_error([[2.0, 4.0]], [[1.0, 5.0]]).numpy()
+        array([37.5], dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "mean_absolute_percentage_error")
+    ratio = M.divide(M.subtract(yt, yp), M.maximum(M.abs(yt), EPSILON))
+    return M.multiply(M.reduce_mean(M.abs(ratio), axis=-1), 100.0)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))**2, axis=-1)``.
+
+    Example:
+        >>> round(float(mean_squared_logarithmic_error([[np.e - 1]], [[0.0]])[0]), 5)
+        1.0
+    """
+    yt, yp = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
+    first = M.log(M.add(M.maximum(yp, EPSILON), 1.0))
+    second = M.log(M.add(M.maximum(yt, EPSILON), 1.0))
+    return M.reduce_mean(M.square(M.subtract(first, second)), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Quadratic ``0.5 * e**2`` for ``|e| <= delta``, linear ``delta * |e| - 0.5 * delta**2``
+    beyond, averaged over the last axis (``e = y_pred - y_true``).
+
+    Example:
+        >>> huber([[0.0, 0.0]], [[0.5, 3.0]]).numpy()
+        array([1.3125], dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "huber")
+    delta = float(delta)
+    err = M.subtract(yp, yt)
+    abs_err = M.abs(err)
+    quad = M.multiply(M.square(err), 0.5)
+    lin = M.subtract(M.multiply(abs_err, delta), 0.5 * delta * delta)
+    small = Tensor(abs_err._value <= delta)
+    return M.reduce_mean(A.where(small, quad, lin), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed as
+    ``x + softplus(-2x) - log(2)`` so large errors do not overflow.
+
+    Example:
+        >>> round(float(log_cosh([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]])[0]), 4)
+        0.2169
+    """
+    yt, yp = _pair(y_true, y_pred, "log_cosh")
+    x = M.subtract(yp, yt)
+    val = M.subtract(M.add(x, N.softplus(M.multiply(x, -2.0))), float(np.log(2.0)))
+    return M.reduce_mean(val, axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    """``sum(t * log(t / p), axis=-1)`` with both clipped to ``[1e-7, 1]``.
+
+    Example:
+        >>> round(float(kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])[0]), 5)
+        0.14384
+    """
+    yt, yp = _pair(y_true, y_pred, "kl_divergence")
+    yt = A.clip_by_value(yt, EPSILON, 1.0)
+    yp = A.clip_by_value(yp, EPSILON, 1.0)
+    return M.reduce_sum(M.multiply(yt, M.log(M.divide(yt, yp))), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """``mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)``.
+
+    Example:
+        >>> round(float(poisson([[1.0]], [[np.e]])[0]), 5)
+        1.71828
+    """
+    yt, yp = _pair(y_true, y_pred, "poisson")
+    return M.reduce_mean(M.subtract(yp, M.multiply(yt, M.log(M.add(yp, EPSILON)))), axis=-1)
+
+
+def _hinge_labels(yt):
+    """Keras converts 0/1 labels to -1/1 (only when every label is 0 or 1)."""
+    v = yt._value
+    if np.all((v == 0) | (v == 1)):
+        return M.subtract(M.multiply(yt, 2.0), 1.0)
+    return yt
+
+
+def hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels become -1/1.
+
+    Example:
+        >>> hinge([[1.0, 0.0]], [[0.3, -2.0]]).numpy()
+        array([0.35], dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "hinge")
+    yt = _hinge_labels(yt)
+    return M.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``; 0/1 labels become -1/1.
+
+    Example:
+        >>> round(float(squared_hinge([[1.0, 0.0]], [[0.3, -2.0]])[0]), 6)
+        0.245
+    """
+    yt, yp = _pair(y_true, y_pred, "squared_hinge")
+    yt = _hinge_labels(yt)
+    margin = M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0)
+    return M.reduce_mean(M.square(margin), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """``max(neg - pos + 1, 0)`` with ``pos = sum(y_true * y_pred)`` and
+    ``neg = max((1 - y_true) * y_pred)`` over the last axis.
+
+    Example:
+        >>> categorical_hinge([[0.0, 1.0, 0.0]], [[0.2, 0.5, 0.7]]).numpy()
+        array([1.2], dtype=float32)
+    """
+    yt, yp = _pair(y_true, y_pred, "categorical_hinge")
+    pos = M.reduce_sum(M.multiply(yt, yp), axis=-1)
+    neg = M.reduce_max(M.multiply(M.subtract(1.0, yt), yp), axis=-1)
+    return M.maximum(M.add(M.subtract(neg, pos), 1.0), 0.0)
