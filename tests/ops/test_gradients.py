@@ -104,6 +104,12 @@ CASES = {
     "sigmoid_cross_entropy_with_logits": [((R(2, 3, lo=0, hi=1), R(2, 3)), {})],
     "dense": [((R(4, 3), R(3, 2), R(2)), dict(activation=a))
               for a in ("linear", "relu", "sigmoid", "tanh")],
+    # keras.losses: cross-entropy on probabilities (renormalise, clip, log), fused
+    "keras_sparse_categorical_crossentropy": [((I([0, 2]), R(2, 3, lo=0.1, hi=1)), {})],
+    "keras_categorical_crossentropy": [((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
+                                        dict(axis=-1)),
+                                       ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
+                                        dict(axis=0))],
 }
 
 
