@@ -7,13 +7,17 @@ module's URL opener replaced by one that refuses every host but 127.0.0.1.
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 import urllib.parse
 
-import datasets_testlib as lib
 import pytest
 
-from tapeflow.keras.datasets import download
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # any --import-mode
+import datasets_testlib as lib  # noqa: E402
+
+from tapeflow.keras.datasets import download  # noqa: E402
 
 PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
               "ALL_PROXY", "no_proxy", "NO_PROXY")
