@@ -1,0 +1,99 @@
+"""Keras 3's dict form for nested objects, shared by initializers, regularizers,
+constraints and layers.
+
+An object inside a config is written as::
+
+    {"module": "keras.initializers", "class_name": "GlorotUniform",
+     "config": {"seed": None}, "registered_name": None}
+
+and read back from that dict, from a bare class name (``"GlorotUniform"``), from a
+snake_case alias (``"glorot_uniform"``) or from an instance. Reading never imports
+or evaluates anything named in the dict: only the classes in the given table (and
+``custom_objects``) can be created.
+
+Example:
+    >>> class Zeros:
+    ...     def get_config(self):
+    ...         return {}
+    >>> serialize_object(Zeros(), "keras.initializers")["class_name"]
+    'Zeros'
+"""
+import inspect
+
+__all__ = ["serialize_object", "deserialize_object", "dtype_policy", "policy_name"]
+
+
+def serialize_object(obj, module):
+    """``obj`` as Keras 3's ``{"module", "class_name", "config", "registered_name"}``."""
+    if obj is None:
+        return None
+    cls = type(obj)
+    builtin = cls.__module__.startswith("tapeflow.")
+    return {"module": module if builtin else cls.__module__,
+            "class_name": cls.__name__,
+            "config": obj.get_config(),
+            "registered_name": None if builtin else f"Custom>{cls.__name__}"}
+
+
+def deserialize_object(identifier, table, kind, custom_objects=None, aliases=None):
+    """Create the object that ``identifier`` names.
+
+    Args:
+        identifier: an instance, a class, a class name or alias, or a config dict.
+        table: ``{class_name: class}`` of the objects this kind allows.
+        kind: a word for error messages ("initializer", "regularizer" ...).
+        custom_objects: extra ``{name: class}`` the user allows.
+        aliases: ``{alias: (class_name, config)}`` e.g. ``"glorot_uniform"``.
+    """
+    lookup = dict(table)
+    if custom_objects:
+        lookup.update(custom_objects)
+    aliases = aliases or {}
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name")
+        config = identifier.get("config") or {}
+        registered = identifier.get("registered_name")
+        cls = lookup.get(name) or (lookup.get(registered) if registered else None)
+        if cls is None and registered and ">" in registered:
+            cls = lookup.get(registered.split(">", 1)[1])
+        if cls is None:
+            raise ValueError(_unknown(kind, name, lookup, aliases))
+        return cls.from_config(dict(config)) if hasattr(cls, "from_config") else cls(**config)
+    if isinstance(identifier, str):
+        if identifier in aliases:
+            name, config = aliases[identifier]
+            return lookup[name](**config)
+        if identifier in lookup:
+            return lookup[identifier]()
+        raise ValueError(_unknown(kind, identifier, lookup, aliases))
+    if inspect.isclass(identifier):
+        return identifier()
+    return identifier
+
+
+def _unknown(kind, name, lookup, aliases):
+    known = sorted(set(aliases) | set(lookup))
+    return (f"Could not interpret {kind} identifier: {name!r}. Known {kind}s: "
+            f"{', '.join(known)}. For a custom class pass custom_objects={{{name!r}: "
+            f"YourClass}}.")
+
+
+def dtype_policy(name):
+    """Keras 3's serialized ``DTypePolicy`` for a dtype name such as ``"float32"``."""
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name},
+            "registered_name": None}
+
+
+def policy_name(dtype):
+    """The dtype name inside a policy dict, a dtype, a string or None (float32)."""
+    if dtype is None:
+        return "float32"
+    if isinstance(dtype, dict):
+        return dtype.get("config", {}).get("name", "float32")
+    name = getattr(dtype, "name", dtype)
+    if not isinstance(name, str):
+        import numpy as np
+        name = np.dtype(dtype).name
+    if name.startswith("mixed_"):
+        return "float32"
+    return name

@@ -1,0 +1,115 @@
+"""``keras.constraints``: projections applied to a weight after each optimizer step.
+
+A layer passes ``kernel_constraint=...`` to its Variable (``variable.constraint``);
+the optimizer assigns ``constraint(variable)`` back after updating it.
+
+Example:
+    >>> import tapeflow as tf
+    >>> NonNeg()(tf.constant([-1.0, 2.0])).numpy()
+    array([0., 2.], dtype=float32)
+"""
+from tapeflow.keras._objects import deserialize_object, serialize_object
+from tapeflow.ops import math as m
+from tapeflow.ops.array import clip_by_value
+
+__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get",
+           "serialize", "deserialize"]
+
+_EPS = 1e-7
+
+
+class Constraint:
+    """Base class: ``__call__(w)`` returns the projected weight."""
+
+    def __call__(self, w):
+        return w
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _norms(w, axis):
+    return m.sqrt(m.reduce_sum(m.square(w), axis=axis, keepdims=True))
+
+
+class MaxNorm(Constraint):
+    """Rescale each slice along ``axis`` whose L2 norm exceeds ``max_value``."""
+
+    def __init__(self, max_value=2, axis=0):
+        self.max_value, self.axis = max_value, axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = clip_by_value(norms, 0.0, float(self.max_value))
+        return m.multiply(w, m.divide(desired, m.add(norms, _EPS)))
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    """Keep slice norms in ``[min_value, max_value]``, moving a fraction ``rate`` there."""
+
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        clipped = clip_by_value(norms, float(self.min_value), float(self.max_value))
+        desired = m.add(m.multiply(clipped, self.rate), m.multiply(norms, 1.0 - self.rate))
+        return m.multiply(w, m.divide(desired, m.add(norms, _EPS)))
+
+    def get_config(self):
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
+                "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """Set negative entries to zero."""
+
+    def __call__(self, w):
+        return m.multiply(w, m.cast(m.greater_equal(w, 0.0), w.dtype))
+
+
+class UnitNorm(Constraint):
+    """Scale each slice along ``axis`` to unit L2 norm."""
+
+    def __init__(self, axis=0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return m.divide(w, m.add(_norms(w, self.axis), _EPS))
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
+_CLASSES = {c.__name__: c for c in (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)}
+_ALIASES = {"max_norm": ("MaxNorm", {}), "min_max_norm": ("MinMaxNorm", {}),
+            "non_neg": ("NonNeg", {}), "unit_norm": ("UnitNorm", {})}
+
+
+def serialize(constraint):
+    """Keras 3's dict for a constraint (``None`` stays ``None``)."""
+    return serialize_object(constraint, "keras.constraints")
+
+
+def deserialize(config, custom_objects=None):
+    """A constraint from its dict or name."""
+    return deserialize_object(config, _CLASSES, "constraint", custom_objects, _ALIASES)
+
+
+def get(identifier):
+    """A constraint from ``None``, a name (``"non_neg"``), a dict, an instance or a callable."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict, type)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}.")

@@ -1,0 +1,31 @@
+"""``keras.layers``: the building blocks of models.
+
+Example:
+    >>> from tapeflow import keras
+    >>> inputs = keras.Input(shape=(4,))
+    >>> outputs = keras.layers.Dense(3, activation="softmax")(keras.layers.Dense(5)(inputs))
+    >>> outputs.shape
+    (None, 3)
+"""
+from tapeflow.keras.layers.activation_layers import ELU, LeakyReLU, ReLU, Softmax
+from tapeflow.keras.layers.base import DTypePolicy, Layer
+from tapeflow.keras.layers.core import Activation, Dropout, Flatten, Identity, Lambda, Reshape
+from tapeflow.keras.layers.dense import Dense
+from tapeflow.keras.layers.input_layer import Input, InputLayer
+from tapeflow.keras.layers.input_spec import InputSpec
+from tapeflow.keras.layers.keras_tensor import KerasTensor
+from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
+                                         Subtract, add, average, concatenate, maximum, minimum,
+                                         multiply, subtract)
+from tapeflow.keras.layers.serialization import deserialize, register, serialize
+
+__all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
+           "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "ReLU",
+           "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average", "Maximum",
+           "Minimum", "Concatenate", "add", "subtract", "multiply", "average", "maximum",
+           "minimum", "concatenate", "serialize", "deserialize"]
+
+register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
+         ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum, Minimum,
+         Concatenate)
+

@@ -1,0 +1,644 @@
+"""The Keras layer contract: ``__init__`` validates, ``build`` makes weights, ``call`` computes.
+
+``layer(x)`` converts NumPy input (float64 included) to float32 tensors, builds the
+layer on first use from the input's shape, checks ``input_spec`` and runs ``call``.
+Called on KerasTensors (from ``keras.Input``) it computes only output shapes and
+records a graph node for the Functional API.
+
+Sub-layers and variables assigned as attributes, or held in lists and dicts, are
+tracked automatically, so ``weights`` and ``trainable_variables`` find them.
+
+Example:
+    >>> import numpy as np
+    >>> from tapeflow import keras
+    >>> class Scale(keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones",
+    ...                                  name="w")
+    ...     def call(self, inputs):
+    ...         return inputs * self.w
+    >>> layer = Scale()
+    >>> layer(np.array([[1.0, 2.0]])).numpy()
+    array([[1., 2.]], dtype=float32)
+    >>> [w.path for w in layer.weights]
+    ['scale/w']
+"""
+import functools
+import inspect
+
+import numpy as np
+
+from tapeflow import dtypes
+from tapeflow.keras._objects import dtype_policy, policy_name
+from tapeflow.keras.layers.input_spec import assert_input_compatibility
+from tapeflow.keras.layers.keras_tensor import (KerasTensor, Node, any_keras_tensor, no_tape,
+                                                zeros_like_spec)
+from tapeflow.keras.utils.naming import auto_name
+from tapeflow.ops import math as m
+from tapeflow.tape import flatten, pack_like
+from tapeflow.tensor import Tensor, Variable
+
+__all__ = ["Layer", "DTypePolicy", "call_context"]
+
+
+class _CallContext:
+    """Who is calling whom right now: the ``training`` flag of the outermost call
+    propagates to nested layers, and each outermost call gets a fresh id that tags
+    the losses it produces."""
+
+    __slots__ = ("training", "depth", "call_id")
+
+    def __init__(self):
+        self.training, self.depth, self.call_id = None, 0, 0
+
+
+call_context = _CallContext()
+
+
+class DTypePolicy:
+    """The dtype a layer computes in and stores its variables in (one name here)."""
+
+    def __init__(self, name="float32"):
+        self.name = policy_name(name)
+        self.compute_dtype = self.variable_dtype = self.name
+
+    def get_config(self):
+        return {"name": self.name}
+
+    def __repr__(self):
+        return f'<DTypePolicy "{self.name}">'
+
+
+@functools.lru_cache(maxsize=None)
+def _call_info(cls):
+    """(passes ``training``, its default, accepts ``mask``, takes ``**kwargs``)."""
+    params = inspect.signature(cls.call).parameters
+    var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    training = "training" in params or var_kw
+    default = params["training"].default if "training" in params else None
+    if default is inspect.Parameter.empty:
+        default = None
+    return training, default, "mask" in params or var_kw
+
+
+def _is_default_build(cls):
+    return getattr(cls.build, "_default_build", False)
+
+
+def _shape_struct(x, batch_none=False):
+    """The shape of every tensor in ``x``, in ``x``'s structure."""
+    def one(t):
+        s = tuple(t.shape)
+        return (None,) + s[1:] if batch_none and s else s
+    if isinstance(x, (list, tuple)):
+        return [one(t) for t in flatten(x)]
+    if isinstance(x, dict):
+        return {k: one(t) for k, t in x.items()}
+    return one(x)
+
+
+def _trackable(value):
+    if isinstance(value, (Layer, Variable)):
+        return True
+    if type(value) in (list, tuple):
+        return not value or any(isinstance(v, (Layer, Variable, list, tuple, dict))
+                                for v in value)
+    if type(value) is dict:
+        return not value or any(isinstance(v, (Layer, Variable, list, tuple, dict))
+                                for v in value.values())
+    return False
+
+
+def _collect(value, layers, variables):
+    if isinstance(value, Layer):
+        layers.append(value)
+    elif isinstance(value, Variable):
+        variables.append(value)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _collect(v, layers, variables)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect(v, layers, variables)
+
+
+def _unique(items):
+    seen, out = set(), []
+    for x in items:
+        if id(x) not in seen:
+            seen.add(id(x))
+            out.append(x)
+    return out
+
+
+class Layer:
+    """Base class of all layers (and, through ``Model``, of all models).
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: a unique name; by default the snake_case class name made unique
+            (``dense``, ``dense_1`` ...).
+        dtype: the dtype of weights and computations (``"float32"``).
+        activity_regularizer: a regularizer applied to the layer's output.
+        input_shape / input_dim: Keras-2-era hint for the first layer of a
+            Sequential model (``Dense(512, input_shape=(784,))``).
+    """
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        # Keras 3 remembers the constructor arguments so that simple custom layers
+        # serialise without writing get_config.
+        object.__setattr__(obj, "_init_args", (args, kwargs))
+        return obj
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is not None and not getattr(build, "_wrapped", False):
+            cls.build = _wrap_build(build)
+
+    def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
+                 name=None, **kwargs):
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = kwargs.pop("input_shape", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        kwargs.pop("batch_size", None)
+        if kwargs:
+            raise ValueError(f"Unrecognized keyword arguments passed to {type(self).__name__}:"
+                             f" {kwargs}")
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(f"Argument `name` must be a string and cannot contain character "
+                             f"`/`. Received: name={name!r} (of type {type(name)})")
+        _init_state(self)
+        d = self.__dict__
+        d["name"] = name or auto_name(self)
+        d["_trainable"] = bool(trainable)
+        d["_policy"] = DTypePolicy(dtype)
+        d["_np_dtype"] = dtypes.as_dtype(d["_policy"].compute_dtype)._np
+        d["autocast"] = bool(autocast)
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        if batch_input_shape is not None:
+            input_shape = tuple(batch_input_shape)[1:]
+        d["_input_shape_arg"] = None if input_shape is None else tuple(
+            input_shape if isinstance(input_shape, (list, tuple)) else (input_shape,))
+        from tapeflow.keras import regularizers
+        d["activity_regularizer"] = regularizers.get(activity_regularizer)
+
+    # --- attribute tracking -------------------------------------------------------------
+    def __setattr__(self, name, value):
+        if _trackable(value):
+            d = self.__dict__
+            if "_tracked" not in d:
+                _init_state(self)
+            if name not in d["_tracked"]:
+                d["_tracked"].append(name)
+            if isinstance(value, Variable):
+                self._track_variable(value)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        tracked = self.__dict__.get("_tracked")
+        if tracked and name in tracked:
+            tracked.remove(name)
+        object.__delattr__(self, name)
+
+    def _track_variable(self, v):
+        own = self.__dict__["_own_trainable"] + self.__dict__["_own_non_trainable"]
+        if not any(v is w for w in own):
+            (self._own_trainable if v.trainable else self._own_non_trainable).append(v)
+
+    def _scan(self):
+        """(layers, variables) held by tracked attributes, in assignment order."""
+        layers, variables = [], []
+        d = self.__dict__
+        for name in d.get("_tracked", ()):
+            _collect(d.get(name), layers, variables)
+        return layers, variables
+
+    def _sublayers(self):
+        """Direct sub-layers, in the order they were assigned."""
+        return _unique(self._scan()[0])
+
+    def _flatten_layers(self, include_self=True, recursive=True):
+        out = [self] if include_self else []
+        seen = {id(self)}
+        stack = list(reversed(self._sublayers()))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            if recursive:
+                stack.extend(reversed(layer._sublayers()))
+        return out
+
+    # --- properties -----------------------------------------------------------------------
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        value = bool(value)
+        self.__dict__["_trainable"] = value
+        for v in self._own_trainable:
+            v.trainable = value
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def dtype(self):
+        return self._policy.variable_dtype
+
+    @property
+    def compute_dtype(self):
+        return self._policy.compute_dtype
+
+    @property
+    def variable_dtype(self):
+        return self._policy.variable_dtype
+
+    @property
+    def dtype_policy(self):
+        return self._policy
+
+    @property
+    def path(self):
+        return self.name
+
+    @property
+    def weights(self):
+        """All weights: this layer's own (trainable first), then its sub-layers'."""
+        own = self._own_trainable + self._own_non_trainable + self._scan()[1]
+        for layer in self._sublayers():
+            own.extend(layer.weights)
+        return _unique(own)
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        return [v for v in self.weights if v.trainable]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        if not self._trainable:
+            return self.weights
+        return [v for v in self.weights if not v.trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def losses(self):
+        """Losses of the last call (``add_loss``, activity regularizers) plus the
+        weight regularization penalties, recomputed from the current weights."""
+        cid = self._last_call_id
+        layers = self._flatten_layers()
+        out = []
+        if cid is not None:
+            for layer in layers:
+                if layer._loss_call_id == cid:
+                    out.extend(layer._losses)
+        regs = [(v, r) for layer in layers for v, r in layer._regularized]
+        if regs:
+            live = {id(v) for v in self.trainable_weights}
+            out.extend(r(v) for v, r in regs if id(v) in live)
+        return out
+
+    def add_loss(self, loss):
+        """Add a scalar loss (a Tensor) to this call's ``losses``."""
+        ctx = call_context
+        cid = ctx.call_id if ctx.depth else self._last_call_id
+        d = self.__dict__
+        if d["_loss_call_id"] != cid:
+            d["_losses"] = []
+            d["_loss_call_id"] = cid
+        for item in (loss if isinstance(loss, (list, tuple)) else [loss]):
+            d["_losses"].append(item if isinstance(item, Tensor) else Tensor(
+                np.asarray(item, np.float32)))
+
+    @property
+    def input_spec(self):
+        return self.__dict__.get("_input_spec")
+
+    @input_spec.setter
+    def input_spec(self, value):
+        self.__dict__["_input_spec"] = value
+
+    # --- weights ----------------------------------------------------------------------------
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                   autocast=True, regularizer=None, constraint=None, aggregation="none",
+                   overwrite_with_gradient=False, name=None, **kwargs):
+        """Create a weight Variable owned by this layer (path ``"<layer>/<name>"``).
+
+        ``initializer`` is a name ("zeros", "glorot_uniform" ...), an Initializer or a
+        callable ``(shape, dtype) -> array``; by default glorot_uniform for floats.
+        """
+        from tapeflow.keras import constraints, initializers, regularizers
+        if isinstance(shape, str):  # Keras 2 order: add_weight(name, shape, ...)
+            name, shape = shape, kwargs.pop("shape", name)
+        if kwargs:
+            raise TypeError(f"add_weight() got unexpected keyword arguments {sorted(kwargs)}.")
+        shape = () if shape is None else tuple(int(s) for s in shape)
+        dtype = dtypes.as_dtype(dtype or self.variable_dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.is_floating else "zeros"
+        init = initializers.get(initializer)
+        value = init(shape, dtype=dtype.name)
+        name = name or "variable"
+        v = Variable(value._value if isinstance(value, Tensor) else np.asarray(value),
+                     trainable=trainable, name=name, dtype=dtype, path=f"{self.name}/{name}",
+                     constraint=constraints.get(constraint))
+        (self._own_trainable if trainable else self._own_non_trainable).append(v)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            self._regularized.append((v, regularizer))
+        return v
+
+    def get_weights(self):
+        """Copies of the weights as NumPy arrays, in ``weights`` order."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Assign NumPy arrays to the weights, checking count and shapes first."""
+        own = self.weights
+        weights = list(weights)
+        expected = [tuple(v.shape) for v in own]
+        received = [tuple(np.shape(w)) for w in weights]
+        if len(weights) != len(own):
+            raise ValueError(
+                f"You called `set_weights(weights)` on layer \"{self.name}\" with a weight "
+                f"list of length {len(weights)}, but the layer was expecting {len(own)} "
+                f"weights. Expected shapes: {expected}; received shapes: {received}.")
+        for v, w, want, got in zip(own, weights, expected, received):
+            if want != got:
+                raise ValueError(
+                    f"Layer \"{self.name}\" weight shape {want} is not compatible with "
+                    f"provided weight shape {got} (weight '{v.path}'). Expected shapes: "
+                    f"{expected}; received shapes: {received}.")
+        for v, w in zip(own, weights):
+            v.assign(w)
+
+    def count_params(self):
+        """The number of scalars in all weights (the layer must be built)."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but "
+                             f"the layer isn't built. You can build it manually via: "
+                             f"`{self.name}.build(batch_input_shape)`, or call it on data.")
+        return int(sum(int(np.prod(v.shape, dtype=np.int64)) for v in self.weights))
+
+    # --- build / call -------------------------------------------------------------------------
+    def build(self, input_shape=None):
+        """Create the weights for inputs of ``input_shape`` (the default makes none)."""
+        self.__dict__["built"] = True
+
+    build._default_build = True
+    build._wrapped = True
+
+    def call(self, inputs, *args, **kwargs):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` "
+                                  f"method implemented.")
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape`` (``None`` = unknown size)."""
+        raise NotImplementedError
+
+    _keeps_input_dtype = False
+
+    def compute_output_spec(self, inputs, *args, **kwargs):
+        """KerasTensors for the outputs: from ``compute_output_shape`` when a layer
+        defines it, otherwise by running ``call`` on zeros (batch size 1)."""
+        try:
+            shapes = self.compute_output_shape(_shape_struct(inputs))
+        except NotImplementedError:
+            return self._output_spec_by_running(inputs, *args, **kwargs)
+        first = flatten(inputs)[0]
+        dtype = first.dtype if self._keeps_input_dtype else self.compute_dtype
+        if isinstance(shapes, list) and shapes and isinstance(shapes[0], (list, tuple)):
+            return [KerasTensor(s, dtype) for s in shapes]
+        return KerasTensor(shapes, dtype)
+
+    def _output_spec_by_running(self, inputs, *args, **kwargs):
+        real = pack_like(inputs, [Tensor(zeros_like_spec(t)) if isinstance(t, KerasTensor)
+                                  else t for t in flatten(inputs)])
+        batch_unknown = any(isinstance(t, KerasTensor) and t.shape and t.shape[0] is None
+                            for t in flatten(inputs))
+        with no_tape():
+            out = self(real, *args, **kwargs)
+
+        def spec(t):
+            shape = tuple(t.shape)
+            if batch_unknown and shape:
+                shape = (None,) + shape[1:]
+            return KerasTensor(shape, t.dtype.name)
+        return pack_like(out, [spec(t) for t in flatten(out)])
+
+    def _maybe_build(self, inputs):
+        shapes = _shape_struct(inputs, batch_none=True)
+        self.__dict__["_build_shapes"] = shapes
+        if not _is_default_build(type(self)):
+            self.build(shapes)
+
+    def _check_inputs(self, inputs):
+        spec = self.__dict__.get("_input_spec")
+        if spec is not None:
+            leaves = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
+            assert_input_compatibility(spec, [tuple(t.shape) for t in leaves], self.name)
+
+    def _convert_input(self, x):
+        if isinstance(x, Tensor):
+            v = x._value
+            if self.autocast and v.dtype.kind == "f" and v.dtype != self._np_dtype:
+                return m.cast(x, self._np_dtype)
+            return x
+        if isinstance(x, KerasTensor):
+            return x
+        if isinstance(x, (list, tuple)) and any(
+                isinstance(v, (Tensor, np.ndarray, KerasTensor, dict)) for v in x):
+            # a list of arrays is several inputs; a nested list of numbers is one array
+            return type(x)(self._convert_input(v) for v in x)
+        if isinstance(x, dict):
+            return {k: self._convert_input(v) for k, v in x.items()}
+        arr = np.asarray(x)
+        if arr.dtype.kind == "f" or arr.dtype == object:
+            arr = arr.astype(self._np_dtype, copy=False)
+        elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray):
+            arr = arr.astype(np.int32 if arr.dtype.itemsize <= 4 else np.int64, copy=False)
+        return Tensor(arr)
+
+    def __call__(self, *args, **kwargs):
+        if args:
+            inputs, rest = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs, rest = kwargs.pop("inputs"), ()
+        else:
+            raise TypeError(f"Layer \"{self.name}\" was called without inputs; call it as "
+                            f"layer(x).")
+        if type(inputs) is not Tensor:
+            if any_keras_tensor(inputs):
+                return self._symbolic_call(inputs, rest, kwargs)
+            inputs = self._convert_input(inputs)
+        elif self.autocast and inputs._value.dtype != self._np_dtype and \
+                inputs._value.dtype.kind == "f":
+            inputs = m.cast(inputs, self._np_dtype)
+        d = self.__dict__
+        if not d.get("built"):
+            if "_tracked" not in d:
+                raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ "
+                                   f"ran: call super().__init__() first in __init__.")
+            self._maybe_build(inputs)
+        if d["_input_spec"] is not None:
+            self._check_inputs(inputs)
+        has_training, default, has_mask = _call_info(type(self))
+        ctx = call_context
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = ctx.training if ctx.training is not None else default
+        if has_training:
+            kwargs["training"] = training
+        if not has_mask:
+            kwargs.pop("mask", None)
+        if ctx.depth == 0:
+            ctx.call_id += 1
+        d["_last_call_id"] = ctx.call_id
+        saved = ctx.training
+        ctx.training = training
+        ctx.depth += 1
+        try:
+            outputs = self.call(inputs, *rest, **kwargs)
+        finally:
+            ctx.depth -= 1
+            ctx.training = saved
+        if not d["built"]:
+            d["built"] = True
+        if d["activity_regularizer"] is not None:
+            for out in flatten(outputs):
+                self.add_loss(d["activity_regularizer"](out))
+        return outputs
+
+    def _symbolic_call(self, inputs, rest, kwargs):
+        if not self.built:
+            self._maybe_build(inputs)
+        self._check_inputs(inputs)
+        outputs = self.compute_output_spec(inputs, *rest, **kwargs)
+        self.__dict__["built"] = True
+        Node(self, (inputs,) + tuple(rest), kwargs, outputs)
+        return outputs
+
+    def _output_spec(self, inputs, *args, **kwargs):
+        """Output KerasTensors without recording a node (used inside models)."""
+        if not self.built:
+            self._maybe_build(inputs)
+        self._check_inputs(inputs)
+        out = self.compute_output_spec(inputs, *args, **kwargs)
+        self.__dict__["built"] = True
+        return out
+
+    # --- graph connectivity -------------------------------------------------------------------
+    def _node_attr(self, attr, what):
+        nodes = self._inbound_nodes
+        if not nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has "
+                                 f"no defined {what}.")
+        values = getattr(nodes[0], attr)
+        return values[0] if isinstance(values, list) and len(values) == 1 else values
+
+    @property
+    def input(self):
+        return self._node_attr("input_tensors", "input")
+
+    @property
+    def output(self):
+        return self._node_attr("outputs", "output")
+
+    # --- config ---------------------------------------------------------------------------------
+    def get_config(self):
+        """``name``, ``trainable`` and ``dtype`` (Keras 3's DTypePolicy dict); layers
+        add their own arguments."""
+        from tapeflow.keras import regularizers
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": dtype_policy(self._policy.name)}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        cls = type(self)
+        if cls.get_config is Layer.get_config and cls.__init__ is not Layer.__init__:
+            config.update(_auto_config(self))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer from ``get_config()``'s dict."""
+        return cls(**config)
+
+    def get_build_config(self):
+        shapes = self.__dict__.get("_build_shapes")
+        return None if shapes is None else {"input_shape": shapes}
+
+    def build_from_config(self, config):
+        if config and not self.built:
+            shape = config.get("input_shape")
+            self.__dict__["_build_shapes"] = shape
+            self.build(shape)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _init_state(layer):
+    d = layer.__dict__
+    if "_tracked" in d:
+        return
+    d.update(_tracked=[], _own_trainable=[], _own_non_trainable=[], _regularized=[],
+             _losses=[], _loss_call_id=None, _last_call_id=None, _inbound_nodes=[],
+             _build_shapes=None, built=False, _input_spec=None)
+    d.setdefault("_trainable", True)
+    d.setdefault("activity_regularizer", None)
+
+
+def _wrap_build(build):
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        d = self.__dict__
+        if "_tracked" not in d:
+            raise RuntimeError(f"{type(self).__name__}.build() was called before "
+                               f"Layer.__init__: call super().__init__() first in __init__.")
+        shape = args[0] if args else kwargs.get("input_shape")
+        if shape is not None and d.get("_build_shapes") is None:
+            d["_build_shapes"] = shape
+        build(self, *args, **kwargs)
+        d["built"] = True
+    wrapper._wrapped = True
+    wrapper._default_build = getattr(build, "_default_build", False)
+    return wrapper
+
+
+_SIMPLE = (type(None), bool, int, float, str)
+
+
+def _auto_config(layer):
+    args, kwargs = layer._init_args
+    try:
+        bound = inspect.signature(type(layer).__init__).bind(None, *args, **kwargs)
+    except TypeError:
+        bound = None
+    values = {}
+    if bound is not None:
+        for name, value in list(bound.arguments.items())[1:]:
+            param = inspect.signature(type(layer).__init__).parameters[name]
+            if param.kind is param.VAR_KEYWORD:
+                values.update(value)
+            elif param.kind is not param.VAR_POSITIONAL:
+                values[name] = value
+    values = {k: v for k, v in values.items() if k not in ("name", "trainable", "dtype")}
+    if all(isinstance(v, _SIMPLE) or (isinstance(v, (list, tuple)) and all(
+            isinstance(e, _SIMPLE) for e in v)) for v in values.values()):
+        return values
+    raise NotImplementedError(
+        f"Layer {type(layer).__name__} has arguments {list(values)} in `__init__()` that "
+        f"are not plain values, and therefore must override `get_config()`.")

@@ -1,0 +1,162 @@
+"""``keras.regularizers``: penalties on weights, added to the training loss.
+
+``L1(l1)`` is ``l1 * sum(|w|)``, ``L2(l2)`` is ``l2 * sum(w**2)`` and ``L1L2`` the
+sum of both. A layer built with ``kernel_regularizer=L2(0.01)`` reports the penalty
+in ``layer.losses``, recomputed from the current weights each time it is read, so
+it is differentiable inside a ``GradientTape``.
+
+Example:
+    >>> import tapeflow as tf
+    >>> float(L2(0.5)(tf.constant([1.0, 2.0])))   # 0.5 * (1 + 4)
+    2.5
+"""
+from tapeflow.keras._objects import deserialize_object, serialize_object
+from tapeflow.ops import math as m
+
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
+           "get", "serialize", "deserialize"]
+
+
+def _factor(value, name):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid value for argument {name}: expected a float, got "
+                         f"{value!r}.") from None
+    if value < 0 or value != value:
+        raise ValueError(f"Value for argument {name} must be a non-negative float; got "
+                         f"{name}={value}.")
+    return value
+
+
+class Regularizer:
+    """Base class: ``__call__(x)`` returns a scalar penalty tensor."""
+
+    def __call__(self, x):
+        return 0.0
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class L1L2(Regularizer):
+    """``l1 * sum(|x|) + l2 * sum(x**2)`` (both default to 0)."""
+
+    def __init__(self, l1=0.0, l2=0.0):
+        self.l1 = _factor(l1, "l1")
+        self.l2 = _factor(l2, "l2")
+
+    def __call__(self, x):
+        total = None
+        if self.l1:
+            total = m.multiply(m.reduce_sum(m.abs(x)), self.l1)
+        if self.l2:
+            term = m.multiply(m.reduce_sum(m.square(x)), self.l2)
+            total = term if total is None else m.add(total, term)
+        if total is None:
+            total = m.multiply(m.reduce_sum(x), 0.0)
+        return total
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(Regularizer):
+    """``l1 * sum(|x|)``, default ``l1=0.01``."""
+
+    def __init__(self, l1=0.01):
+        self.l1 = _factor(l1, "l1")
+
+    def __call__(self, x):
+        return m.multiply(m.reduce_sum(m.abs(x)), self.l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(Regularizer):
+    """``l2 * sum(x**2)``, default ``l2=0.01``."""
+
+    def __init__(self, l2=0.01):
+        self.l2 = _factor(l2, "l2")
+
+    def __call__(self, x):
+        return m.multiply(m.reduce_sum(m.square(x)), self.l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+class OrthogonalRegularizer(Regularizer):
+    """``factor * mean(|off-diagonal of normalised W^T W|)`` over rows or columns."""
+
+    def __init__(self, factor=0.01, mode="rows"):
+        if mode not in ("rows", "columns"):
+            raise ValueError(f"Invalid value for argument mode: expected 'rows' or "
+                             f"'columns'; got mode={mode!r}.")
+        self.factor = _factor(factor, "factor")
+        self.mode = mode
+
+    def __call__(self, x):
+        from tapeflow.ops.array import eye, transpose
+        if x.ndim != 2:
+            raise ValueError(f"OrthogonalRegularizer needs a 2-D weight; got shape "
+                             f"{tuple(x.shape)}.")
+        if self.mode == "columns":
+            x = transpose(x)
+        norm = m.sqrt(m.reduce_sum(m.square(x), axis=1, keepdims=True))
+        xn = m.divide(x, m.maximum(norm, 1e-12))
+        prod = m.matmul(xn, transpose(xn))
+        n = x.shape[0]
+        off = m.multiply(m.abs(prod), 1.0 - eye(n)._value)
+        return m.multiply(m.divide(m.reduce_sum(off), float(n * (n - 1) or 1)), self.factor)
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}
+
+
+def l1_l2(l1=0.01, l2=0.01):
+    """``L1L2`` with Keras's function defaults (0.01 each)."""
+    return L1L2(l1=l1, l2=l2)
+
+
+l1, l2 = L1, L2
+orthogonal_regularizer = OrthogonalRegularizer
+
+_CLASSES = {c.__name__: c for c in (L1, L2, L1L2, OrthogonalRegularizer)}
+_ALIASES = {"l1": ("L1", {}), "l2": ("L2", {}), "l1_l2": ("L1L2", {"l1": 0.01, "l2": 0.01}),
+            "orthogonal_regularizer": ("OrthogonalRegularizer", {})}
+
+
+def serialize(regularizer):
+    """Keras 3's dict for a regularizer (``None`` stays ``None``)."""
+    return serialize_object(regularizer, "keras.regularizers")
+
+
+def deserialize(config, custom_objects=None):
+    """A regularizer from its dict or name."""
+    return deserialize_object(config, _CLASSES, "regularizer", custom_objects, _ALIASES)
+
+
+def get(identifier):
+    """A regularizer from ``None``, a name (``"l2"``), a dict, an instance or a callable.
+
+    Example:
+        >>> get("l2").get_config()
+        {'l2': 0.01}
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict, type)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}.")
