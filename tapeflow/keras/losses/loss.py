@@ -31,9 +31,9 @@ def auto_name(class_name):
     """Keras's default object name: snake_case of the class, de-duplicated when the
     layers helper's naming module is available."""
     try:
-        from tapeflow.keras.utils.naming import auto_name as _auto
-        return _auto(class_name)
-    except (ImportError, AttributeError):
+        from tapeflow.keras.utils.naming import to_snake_case, uniquify
+        return uniquify(to_snake_case(class_name))
+    except ImportError:
         import re
         return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_name).lower()
 

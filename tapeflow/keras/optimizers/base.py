@@ -1,0 +1,500 @@
+"""The optimizer base class: all the bookkeeping, none of the update rules.
+
+Per ``apply`` (Keras 3's order): skip ``None`` gradients -> unscale
+(``loss_scale_factor``) -> accumulate (``gradient_accumulation_steps``) -> clip
+(``clipnorm`` | ``clipvalue`` | ``global_clipnorm``) -> decoupled weight decay
+``w -= w * weight_decay * lr`` -> ``update_step`` for each variable -> moving
+average (``use_ema``) -> constraints -> ``iterations += 1``.
+
+Subclasses own only ``build`` (slot variables), ``update_step`` and ``get_config``.
+``update_step(gradient, variable, learning_rate)`` receives NumPy arrays and a float
+and updates ``variable._value`` in place, with ``out=`` into ``self._scratch(variable)``,
+a preallocated buffer shaped like the variable, so a step allocates nothing.
+
+Example:
+    >>> import tapeflow as tf
+    >>> from tapeflow.keras.optimizers import SGD
+    >>> w = tf.Variable([1.0, 2.0])
+    >>> opt = SGD(learning_rate=0.1)
+    >>> _ = opt.apply_gradients([(tf.constant([1.0, -1.0]), w)])
+    >>> w.numpy(), int(opt.iterations)
+    (array([0.9, 2.1], dtype=float32), 1)
+"""
+import os
+import re
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from tapeflow.keras.losses.loss import auto_name
+from tapeflow.keras.optimizers import schedules as S
+from tapeflow.tensor import Tensor, Variable
+
+__all__ = ["Optimizer"]
+
+# Element-wise NumPy runs on one core while BLAS sits idle during the update, and the
+# square roots and divisions of the big kernels are compute-bound: variables at least
+# this large are updated as two halves on two threads (NumPy releases the GIL inside
+# ufunc loops). Set TAPEFLOW_OPTIMIZER_THREADS=1 to turn it off.
+PARALLEL_MIN_SIZE = 300_000  # measured crossover: 784x256 loses, 784x512 gains
+_POOL = []
+
+
+def _pool():
+    if not _POOL:
+        threads = int(os.environ.get("TAPEFLOW_OPTIMIZER_THREADS", min(os.cpu_count() or 1, 2)))
+        _POOL.append(ThreadPoolExecutor(1, thread_name_prefix="tapeflow-opt")
+                     if threads > 1 else None)
+    return _POOL[0]
+
+
+class _Half:
+    """One contiguous half of a large variable: what ``update_step`` sees on a thread.
+    ``_slot``/``_scratch`` map it to the same half of the slot and scratch buffers."""
+
+    __slots__ = ("_value", "index", "span", "scratch", "name")
+
+    def __init__(self, value, index, span, scratch, name):
+        self._value, self.index, self.span, self.scratch, self.name = \
+            value, index, span, scratch, name
+
+
+class Optimizer:
+    """Base class of Keras optimizers (see the module docstring for the step order).
+
+    Args:
+        learning_rate: a float, a ``LearningRateSchedule``, or a zero-argument callable.
+        weight_decay: decoupled weight decay factor (``None``: off).
+        clipnorm: clip each gradient to this L2 norm.
+        clipvalue: clip each gradient element to ``[-clipvalue, clipvalue]``.
+        global_clipnorm: clip all gradients jointly to this global L2 norm.
+        use_ema, ema_momentum, ema_overwrite_frequency: keep an exponential moving
+            average of the weights (``finalize_variable_values`` copies it in).
+        loss_scale_factor: gradients are divided by it before the update.
+        gradient_accumulation_steps: update every N steps with the mean gradient.
+        name: the optimizer's name.
+    """
+
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if kwargs.pop("decay", None) is not None:
+            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+        if "lr" in kwargs:  # Keras 2 spelling, still common in course material
+            warnings.warn("`lr` is deprecated; use `learning_rate`.", DeprecationWarning,
+                          stacklevel=3)
+            learning_rate = kwargs.pop("lr")
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if sum(a is not None for a in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can "
+                             f"be set. Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}")
+        if gradient_accumulation_steps and not gradient_accumulation_steps >= 2:
+            raise ValueError(f"`gradient_accumulation_steps` must be an integer >= 2. "
+                             f"Received: gradient_accumulation_steps="
+                             f"{gradient_accumulation_steps}")
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: "
+                             f"ema_momentum={ema_momentum}")
+        self.name = name or auto_name(type(self).__name__)
+        self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema, self.ema_momentum = use_ema, ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._variables = []
+        self._trainable_variables = []
+        self._index = {}
+        self._scratch_views = {}
+        self._exclude_ids, self._exclude_pattern = set(), None
+        self._iterations = self._track(Variable(np.int64(0), trainable=False, name="iteration",
+                                                path=f"{self.name}/iteration"))
+        self._learning_rate = self._make_learning_rate(learning_rate)
+
+    # --------------------------------------------------------------- learning rate
+    def _make_learning_rate(self, learning_rate):
+        if isinstance(learning_rate, S.LearningRateSchedule) or (
+                callable(learning_rate) and not isinstance(learning_rate, Tensor)):
+            return learning_rate
+        if isinstance(learning_rate, Tensor):
+            learning_rate = learning_rate._value
+        if isinstance(learning_rate, (bool, str)) or np.ndim(learning_rate) != 0:
+            raise ValueError(f"Argument `learning_rate` should be float, or an instance of "
+                             f"LearningRateSchedule, or a callable (that takes in the current "
+                             f"iteration value and returns the corresponding learning rate "
+                             f"value). Received instead: learning_rate={learning_rate!r}")
+        return self._track(Variable(np.float32(learning_rate), trainable=False,
+                                    name="learning_rate", path=f"{self.name}/learning_rate"))
+
+    @property
+    def learning_rate(self):
+        """The current learning rate: a Variable, or a schedule's value at this step."""
+        lr = self._learning_rate
+        if isinstance(lr, S.LearningRateSchedule):
+            return lr(self._iterations)
+        if callable(lr) and not isinstance(lr, Variable):
+            return lr()
+        return lr
+
+    @learning_rate.setter
+    def learning_rate(self, learning_rate):
+        old = self._learning_rate
+        if isinstance(learning_rate, S.LearningRateSchedule) or (
+                callable(learning_rate) and not isinstance(learning_rate, Tensor)):
+            self._learning_rate = learning_rate
+            if isinstance(old, Variable):
+                self._variables.remove(old)
+        elif isinstance(old, Variable):
+            old.assign(float(np.asarray(getattr(learning_rate, "_value", learning_rate))))
+        elif isinstance(old, S.LearningRateSchedule):
+            raise TypeError("This optimizer was created with a `LearningRateSchedule` object as "
+                            "its `learning_rate` constructor argument, hence its learning rate "
+                            "is not settable. If you need the learning rate to be settable, you "
+                            "should instantiate the optimizer with a float `learning_rate` "
+                            "argument.")
+        else:
+            self._learning_rate = self._make_learning_rate(learning_rate)
+
+    def _current_learning_rate(self):
+        lr = self.learning_rate
+        return float(lr._value) if isinstance(lr, Tensor) else float(lr)
+
+    # ------------------------------------------------------------------- variables
+    @property
+    def iterations(self):
+        """How many times ``apply`` has run (an int64 Variable)."""
+        if self.gradient_accumulation_steps:
+            return Tensor(self._iterations._value // self.gradient_accumulation_steps)
+        return self._iterations
+
+    @property
+    def variables(self):
+        """iterations, learning_rate, then slot variables in the order built (Keras's
+        order, which weight files store as ``optimizer/vars/<i>``)."""
+        return self._variables[:]
+
+    def _track(self, variable):
+        self._variables.append(variable)
+        return variable
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
+        """A new tracked, non-trainable optimizer variable (``"zeros"``/``"ones"``/number)."""
+        fill = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
+        value = np.full(tuple(shape), fill, dtype=np.dtype(dtype or "float32"))
+        return self._track(Variable(value, trainable=False, name=name,
+                                    path=f"{self.name}/{name}"))
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A slot shaped like ``reference_variable``, named ``<its path>_<name>``."""
+        ref = getattr(reference_variable, "path", None) or reference_variable.name
+        return self.add_variable(reference_variable._value.shape, initializer,
+                                 reference_variable._value.dtype,
+                                 f"{str(ref).replace('/', '_').replace(':', '_')}_{name or 'var'}")
+
+    def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
+        """One slot per variable; with a list of names, one list per name, created
+        interleaved per variable (Keras's order: m0, v0, m1, v1, ...)."""
+        names = [name] if isinstance(name, str) else list(name)
+        inits = initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        lists = tuple([] for _ in names)
+        for variable in trainable_variables:
+            for slots, slot_name, init in zip(lists, names, inits):
+                slots.append(self.add_variable_from_reference(variable, slot_name, init))
+        return lists[0] if isinstance(name, str) else lists
+
+    def build(self, var_list):
+        """Index the variables and create the base slots and scratch buffers.
+        Subclasses call ``super().build(var_list)`` and then add their slots."""
+        var_list = list(var_list)
+        self._index = {id(v): i for i, v in enumerate(var_list)}
+        self._trainable_variables = var_list[:]
+        if self.use_ema:
+            self._averages = [self.add_variable_from_reference(v, "average") for v in var_list]
+        if self.gradient_accumulation_steps:
+            self._accumulated = [self.add_variable_from_reference(v, "gradient_accumulator")
+                                 for v in var_list]
+        self._allocate_scratch(var_list)
+        self.built = True
+
+    def _allocate_scratch(self, var_list):
+        """One flat buffer per dtype, sized for the largest variable, viewed per variable."""
+        sizes = {}
+        for v in var_list:
+            dt = v._value.dtype
+            sizes[dt] = max(sizes.get(dt, 0), v._value.size)
+        flat = {dt: (np.empty(n, dt), np.empty(n, dt)) for dt, n in sizes.items()}
+        self._scratch_views = {
+            id(v): tuple(buf[:v._value.size].reshape(v._value.shape) for buf in flat[v._value.dtype])
+            for v in var_list}
+
+    def _scratch(self, variable, which=0):
+        """A preallocated buffer shaped like ``variable`` (two per variable: 0 and 1)."""
+        if type(variable) is _Half:
+            return variable.scratch[which]
+        return self._scratch_views[id(variable)][which]
+
+    def _slot(self, slots, variable):
+        """The NumPy buffer of ``variable``'s slot in the list ``slots``."""
+        if type(variable) is _Half:
+            return slots[variable.index]._value.reshape(-1)[variable.span]
+        return slots[self._index[id(variable)]]._value
+
+    # ----------------------------------------------------------------------- apply
+    def apply_gradients(self, grads_and_vars):
+        """Apply ``zip(grads, vars)``; ``None`` gradients are skipped. Returns iterations."""
+        pairs = list(grads_and_vars)
+        if pairs:
+            grads, variables = zip(*pairs)
+            self.apply(list(grads), list(variables))
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Update ``trainable_variables`` (the built list when omitted) from ``grads``."""
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError("When passing `grads` without `variables`, the optimizer must "
+                                 "already be built on a list of variables. Call "
+                                 "`optimizer.build(trainable_variables)` first.")
+            variables = self._trainable_variables
+            if len(grads) != len(variables):
+                raise ValueError(f"When passing `grads` as a list of gradient tensors, the "
+                                 f"gradients must match the optimizer's variables one-to-one. "
+                                 f"Received a list of {len(grads)} gradients, but the optimizer "
+                                 f"is tracking {len(variables)} trainable variables.")
+        else:
+            variables = list(trainable_variables)
+            if not self.built:
+                self.build(variables)
+                self.built = True
+            self._check_known(variables)
+        grads, variables = self._filter_empty(grads, variables)
+        if self.loss_scale_factor is not None:
+            grads = [g / self.loss_scale_factor for g in grads]
+        if self.gradient_accumulation_steps:
+            self._accumulate_and_update(grads, variables)
+        else:
+            self._update(grads, variables)
+        if self.use_ema:
+            self._update_moving_average()
+        for v in variables:
+            if getattr(v, "constraint", None) is not None:
+                v.assign(v.constraint(v))
+        self._iterations._value += 1
+
+    def _update(self, grads, variables):
+        grads = self._clip_gradients(grads)
+        lr = self._current_learning_rate()
+        self._apply_weight_decay(variables, lr)
+        self._backend_update_step(grads, variables, lr)
+
+    _splittable = False  # built-in subclasses only touch buffers via _slot/_scratch
+
+    def _backend_update_step(self, grads, variables, learning_rate):
+        pool = _pool() if self._splittable else None
+        for g, v in zip(grads, variables):
+            if pool is None or v._value.size < PARALLEL_MIN_SIZE or \
+                    not v._value.flags.c_contiguous:
+                self.update_step(g, v, learning_rate)
+                continue
+            (g1, h1), (g2, h2) = self._halves(g, v)
+            job = pool.submit(self.update_step, g2, h2, learning_rate)
+            self.update_step(g1, h1, learning_rate)
+            job.result()
+
+    def _halves(self, gradient, variable):
+        n = variable._value.size
+        flat_w, flat_g = variable._value.reshape(-1), np.ravel(gradient)
+        index, scratch = self._index[id(variable)], self._scratch_views[id(variable)]
+        out = []
+        for span in (slice(0, n // 2), slice(n // 2, n)):
+            half = _Half(flat_w[span], index, span,
+                         tuple(buf.reshape(-1)[span] for buf in scratch), variable.name)
+            out.append((flat_g[span], half))
+        return out
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Update ``variable._value`` in place from ``gradient`` (subclasses implement)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
+
+    def _check_known(self, variables):
+        for v in variables:
+            if id(v) not in self._index:
+                raise ValueError(
+                    f"Unknown variable: {getattr(v, 'name', v)!r} (shape "
+                    f"{tuple(np.shape(getattr(v, '_value', v)))}). This optimizer can only be "
+                    f"called for the variables it was originally built with. When working with "
+                    f"a new set of variables, you should recreate a new optimizer instance.")
+
+    def _filter_empty(self, grads, variables):
+        kept_g, kept_v, missing = [], [], []
+        for g, v in zip(grads, variables):
+            if g is None:
+                missing.append(v.name)
+                continue
+            arr = g._value if isinstance(g, Tensor) else np.asarray(g)
+            if arr.shape != v._value.shape:
+                raise ValueError(f"Gradient for variable {v.name!r} has shape {arr.shape}, but "
+                                 f"the variable has shape {v._value.shape}.")
+            kept_g.append(arr if arr.dtype == v._value.dtype else arr.astype(v._value.dtype))
+            kept_v.append(v)
+        if not kept_g:
+            raise ValueError("No gradients provided for any variable.")
+        if missing:
+            warnings.warn(f"Gradients do not exist for variables {missing} when minimizing the "
+                          f"loss. If using `model.compile()`, did you forget to provide a "
+                          f"`loss` argument?", stacklevel=3)
+        return kept_g, kept_v
+
+    # -------------------------------------------------------------- clip and decay
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            out = []
+            for g in grads:
+                norm = float(np.sqrt(np.sum(np.square(g, dtype=np.float64))))
+                out.append(g * np.asarray(self.clipnorm / max(norm, self.clipnorm), g.dtype))
+            return out
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads)))
+            scale = self.global_clipnorm * min(1.0 / norm if norm else np.inf,
+                                               1.0 / self.global_clipnorm)
+            if not np.isfinite(norm):
+                scale = np.nan
+            return [g * np.asarray(scale, g.dtype) for g in grads]
+        if self.clipvalue and self.clipvalue > 0:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Exempt variables (or those whose name contains one of ``var_names``) from
+        weight decay. Call before the optimizer is built."""
+        if self.built:
+            raise ValueError("`exclude_from_weight_decay()` can only be configured before the "
+                             "optimizer is built.")
+        self._exclude_ids = {id(v) for v in var_list or ()}
+        self._exclude_pattern = re.compile("|".join(set(var_names))) if var_names else None
+
+    def _uses_weight_decay(self, variable):
+        if id(variable) in self._exclude_ids:
+            return False
+        return not (self._exclude_pattern and self._exclude_pattern.search(variable.name))
+
+    def _apply_weight_decay(self, variables, lr):
+        if self.weight_decay is None:
+            return
+        factor = 1.0 - float(self.weight_decay) * lr
+        for v in variables:
+            if self._uses_weight_decay(v):
+                np.multiply(v._value, factor, out=v._value)
+
+    # ------------------------------------------------------- accumulation and EMA
+    def _accumulate_and_update(self, grads, variables):
+        steps = self.gradient_accumulation_steps
+        accs = [self._slot(self._accumulated, v) for v in variables]
+        if (int(self._iterations._value) + 1) % steps:
+            for g, acc in zip(grads, accs):
+                acc += g
+            return
+        self._update([(g + acc) / steps for g, acc in zip(grads, accs)], variables)
+        for acc in accs:
+            acc[...] = 0
+
+    def _update_moving_average(self):
+        momentum = self.ema_momentum if int(self.iterations) != 0 else 0.0
+        for v, avg in zip(self._trainable_variables, self._averages):
+            avg._value *= momentum
+            avg._value += (1.0 - momentum) * v._value
+        freq = self.ema_overwrite_frequency
+        if freq and (int(self.iterations) + 1) % freq == 0:
+            self.finalize_variable_values(self._trainable_variables)
+
+    def finalize_variable_values(self, var_list):
+        """With ``use_ema``, overwrite the variables with their moving averages."""
+        if self.use_ema:
+            for v, avg in zip(var_list, self._averages):
+                v.assign(avg._value)
+
+    # ----------------------------------------------------------------- minimize
+    def minimize(self, loss, var_list, tape=None):
+        """Compute gradients of ``loss`` and apply them.
+
+        Args:
+            loss: a zero-argument callable returning the loss, or (with ``tape``) a Tensor.
+            var_list: the variables (or a callable returning them).
+            tape: the GradientTape that recorded ``loss``.
+        """
+        from tapeflow.tape import GradientTape
+        if tape is None:
+            if not callable(loss):
+                raise ValueError("`tape` is required when a Tensor loss is passed to "
+                                 "minimize(); otherwise pass a zero-argument callable.")
+            with GradientTape() as tape:
+                value = loss()
+        else:
+            value = loss() if callable(loss) and not isinstance(loss, Tensor) else loss
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        grads = tape.gradient(value, var_list)
+        return self.apply_gradients(zip(grads, var_list))
+
+    # --------------------------------------------------------------- weights, config
+    def get_weights(self):
+        return [v.numpy() for v in self._variables]
+
+    def set_weights(self, weights):
+        """Assign values to :attr:`variables` (same order and shapes)."""
+        if not self.built:
+            raise ValueError("You are calling `set_weights()` on an optimizer that has not yet "
+                             "been built. Please call `optimizer.build(trainable_variables)` "
+                             "to create the optimizer weights before calling `set_weights()`.")
+        for variable, weight in zip(self._variables, weights):
+            if tuple(np.shape(weight)) != variable._value.shape:
+                raise ValueError(f"Optimizer variable {variable.name!r} has shape "
+                                 f"{variable._value.shape} not compatible with provided weight "
+                                 f"shape {tuple(np.shape(weight))}.")
+            variable.assign(weight)
+
+    def save_own_variables(self, store):
+        for i, variable in enumerate(self._variables):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        if len(store.keys()) != len(self._variables):
+            warnings.warn(f"Skipping variable loading for optimizer '{self.name}', because it "
+                          f"has {len(self._variables)} variables whereas the saved optimizer "
+                          f"has {len(store.keys())} variables.", stacklevel=2)
+            return
+        for i, variable in enumerate(self._variables):
+            variable.assign(np.asarray(store[str(i)]))
+
+    def get_config(self):
+        lr = self._learning_rate
+        if isinstance(lr, S.LearningRateSchedule):
+            lr = S.serialize(lr)
+        elif isinstance(lr, Variable):
+            lr = float(lr._value)
+        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+                "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = S.deserialize(config["learning_rate"], custom_objects)
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
