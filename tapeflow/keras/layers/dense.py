@@ -62,8 +62,11 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 **kwargs):
+                 quantization_config=None, **kwargs):
         units = _check_units(units)
+        if quantization_config is not None:
+            raise ValueError(f"Dense: quantized layers are not supported by tapeflow; got "
+                             f"quantization_config={quantization_config!r}.")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = units
         self.activation = activations.get(activation)
@@ -129,5 +132,6 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,  # Keras 3.15 writes this key
         })
         return config
