@@ -1,0 +1,262 @@
+"""Keras 3's ``.keras`` format: a zip of ``metadata.json``, ``config.json`` and
+``model.weights.h5``.
+
+``config.json`` is ``serialize_keras_object(model)``: ``{"module", "class_name",
+"config", "registered_name", "build_config", "compile_config"}`` with every layer in
+Keras's own dict form. ``model.weights.h5`` follows :mod:`weights_h5`. Members are
+stored uncompressed, in that order, as Keras writes them. Loading rebuilds the
+model from the config (table look-ups only, nothing imported or evaluated), builds
+it, compiles it (``compile=True``) and assigns every variable, optimizer state
+included, so training resumes exactly where it stopped.
+
+Example:
+    >>> import os, tempfile
+    >>> from tapeflow import keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny.keras")
+    >>> save_model(model, path)
+    >>> loaded = load_model(path)
+    >>> [w.shape for w in loaded.get_weights()]
+    [(3, 2), (2,)]
+"""
+import datetime
+import io
+import json
+import os
+import warnings
+import zipfile
+
+from tapeflow.keras.saving import file_io
+from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+from tapeflow.keras.saving.serialization import (deserialize_keras_object,
+                                                  serialize_keras_object)
+from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
+
+__all__ = ["save_model", "load_model", "model_to_json_configs", "model_from_config_dict"]
+
+CONFIG_NAME = "config.json"
+METADATA_NAME = "metadata.json"
+WEIGHTS_NAME = "model.weights.h5"
+_MAX_CONFIG_BYTES = 256 << 20      # a config.json beyond this is not a real model
+_MAX_WEIGHTS_RATIO = 100           # stored-to-declared ratio Keras also enforces
+_REBUILD_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError,
+                   NotImplementedError, RecursionError, ZeroDivisionError, OverflowError,
+                   AssertionError, RuntimeError)
+
+
+def _keras_version():
+    from tapeflow import keras
+    return keras.__version__
+
+
+def model_to_json_configs(model):
+    """``(config_json, metadata_json)`` strings, as Keras writes them."""
+    config = json.dumps(serialize_keras_object(model))
+    metadata = json.dumps({"keras_version": _keras_version(),
+                           "date_saved": datetime.datetime.now().strftime(
+                               "%Y-%m-%d@%H:%M:%S")})
+    return config, metadata
+
+
+def _weights_bytes(model):
+    h5py = require_h5py()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as f:
+        write_model_state(model, f)
+    return buffer.getvalue()
+
+
+def _write_archive(model, fileobj):
+    config, metadata = model_to_json_configs(model)
+    weights = _weights_bytes(model)
+    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(METADATA_NAME, metadata)
+        zf.writestr(CONFIG_NAME, config)
+        zf.writestr(WEIGHTS_NAME, weights)
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Save ``model`` (architecture, weights, compile settings, optimizer state).
+
+    Args:
+        model: a built Sequential, Functional or subclassed model.
+        filepath: a path ending in ``.keras``, or a writable binary file object.
+        overwrite: when False and the file exists, raise ``FileExistsError``.
+        zipped: accepted for Keras compatibility; only zipped files are written.
+
+    Raises:
+        ValueError: the path does not end in ``.keras``.
+        TypeError: a layer's config cannot be serialised.
+    """
+    if kwargs:
+        raise TypeError(f"save_model() got unexpected arguments: {sorted(kwargs)}")
+    if not getattr(model, "built", False):
+        warnings.warn("You are saving a model that has not yet been built. It might not "
+                      "contain any weights yet. Consider building the model first by "
+                      "calling it on some data.", stacklevel=2)
+    if hasattr(filepath, "write"):
+        _write_archive(model, filepath)
+        return
+    filepath = file_io.fspath(filepath)
+    if zipped is False or not filepath.endswith(".keras"):
+        raise ValueError(_suffix_message(filepath))
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath!r} already exists; pass overwrite=True to "
+                              f"replace it.")
+    with file_io.atomic_write(filepath) as tmp:
+        with open(tmp, "wb") as f:
+            _write_archive(model, f)
+
+
+def _suffix_message(filepath):
+    hint = ""
+    if filepath.endswith((".h5", ".hdf5")):
+        hint = (" tapeflow reads legacy Keras-2 `.h5` model files but writes only the "
+                "Keras 3 format; to save only the weights use "
+                "`model.save_weights('name.weights.h5')`.")
+    return (f"Invalid filepath extension for saving. Please add the `.keras` extension "
+            f"(e.g. `model.save('my_model.keras')`); for weights alone use "
+            f"`save_weights` with a `.weights.h5` name. Received: filepath={filepath}.{hint}")
+
+
+# --- loading -------------------------------------------------------------------------------
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Load a model saved by tapeflow or by Keras 3 (``.keras``), or a legacy ``.h5``.
+
+    Args:
+        filepath: a ``.keras`` / ``.h5`` path, an unzipped ``.keras`` directory, or a
+            binary file object holding a ``.keras`` archive.
+        custom_objects: ``{name: class_or_function}`` for custom layers, losses ...
+        compile: also restore ``compile()`` settings and the optimizer state.
+        safe_mode: refuse serialised lambdas (tapeflow refuses them in any case).
+
+    Raises:
+        FileNotFoundError: nothing at ``filepath``.
+        ModelFileError: the file is not a valid model file; the message says why.
+    """
+    if hasattr(filepath, "read"):
+        return _load_archive(filepath, "<file object>", custom_objects, compile, safe_mode)
+    filepath = file_io.fspath(filepath)
+    file_io.check_exists(filepath, "model file or directory")
+    if os.path.isdir(filepath):
+        return _load_directory(filepath, custom_objects, compile, safe_mode)
+    if filepath.endswith(".weights.h5"):
+        raise ModelFileError("this is a weights-only file. Build the model in code, then "
+                             "call `model.load_weights(path)`.", filepath)
+    if filepath.endswith((".h5", ".hdf5")):
+        from tapeflow.keras.saving.legacy_h5 import load_legacy_model
+        return load_legacy_model(filepath, custom_objects, compile, safe_mode)
+    if not filepath.endswith(".keras"):
+        raise ModelFileError(
+            "file format not supported: tapeflow, like Keras 3, loads `.keras` files and "
+            "legacy `.h5` files. Rename the file if it is one of these.", filepath)
+    with open(filepath, "rb") as f:
+        return _load_archive(f, filepath, custom_objects, compile, safe_mode)
+
+
+def _open_zip(fileobj, filepath):
+    try:
+        return zipfile.ZipFile(fileobj, "r")
+    except zipfile.BadZipFile as err:
+        raise ModelFileError(f"not a valid `.keras` file: it is not a zip archive "
+                             f"({err}).", filepath) from err
+    except (EOFError, ValueError, NotImplementedError, RuntimeError) as err:
+        raise ModelFileError(f"the zip archive is corrupt ({err}).", filepath) from err
+
+
+def _read_member(zf, name, filepath, limit=None):
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise ModelFileError(
+            f"the archive has no {name}. A `.keras` file holds metadata.json, config.json "
+            f"and model.weights.h5; found {zf.namelist()[:10]}.", filepath) from None
+    if limit is not None and info.file_size > limit:
+        raise ModelFileError(f"{name} declares {info.file_size} bytes; too large for a "
+                             f"model file.", filepath)
+    if info.file_size > (1 << 28) and info.file_size > _MAX_WEIGHTS_RATIO * max(
+            info.compress_size, 1):
+        raise ModelFileError(f"{name} declares {info.file_size} bytes but stores "
+                             f"{info.compress_size}; refusing a possible zip bomb.", filepath)
+    try:
+        return zf.read(name)
+    except Exception as err:  # noqa: BLE001 - zipfile/zlib raise many types on corruption
+        raise ModelFileError(f"cannot read {name} from the archive "
+                             f"({type(err).__name__}: {err}).", filepath) from err
+
+
+def _parse_config(raw, filepath):
+    try:
+        config = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise ModelFileError(f"config.json is not valid JSON ({err}).", filepath) from err
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ModelFileError("config.json does not describe a model: expected an object "
+                             "with 'class_name' and 'config'.", filepath)
+    return config
+
+
+def model_from_config_dict(config, custom_objects=None, compile=True, safe_mode=True,
+                           filepath=None):
+    """Rebuild (and compile) a model from a parsed ``config.json`` dict."""
+    config = dict(config)
+    if not compile:
+        config["compile_config"] = None
+    try:
+        model = deserialize_keras_object(config, custom_objects=custom_objects,
+                                         safe_mode=safe_mode)
+    except ModelFileError as err:
+        if err.filepath is None and filepath is not None:
+            raise type(err)(err.reason, filepath) from err
+        raise
+    except _REBUILD_ERRORS as err:
+        raise ModelFileError(f"config.json describes a model that cannot be rebuilt "
+                             f"({type(err).__name__}: {err}).", filepath) from err
+    if not getattr(model, "_is_tapeflow_model", True) or not hasattr(model, "get_weights"):
+        raise ModelFileError(f"config.json describes a {type(model).__name__}, not a "
+                             f"model.", filepath)
+    return model
+
+
+def _read_weights(model, raw, filepath, skip_mismatch=False):
+    h5py = require_h5py()
+    try:
+        h5 = h5py.File(io.BytesIO(raw), "r")
+    except Exception as err:  # noqa: BLE001 - h5py raises OSError and others
+        raise ModelFileError(f"model.weights.h5 is not a valid HDF5 file ({err}).",
+                             filepath) from err
+    try:
+        with h5:
+            read_model_state(model, h5, filepath, skip_mismatch=skip_mismatch)
+    except ModelFileError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a corrupt HDF5 fails in many ways
+        raise ModelFileError(f"model.weights.h5 is corrupt ({type(err).__name__}: {err}).",
+                             filepath) from err
+
+
+def _load_archive(fileobj, filepath, custom_objects, compile, safe_mode):
+    with _open_zip(fileobj, filepath) as zf:
+        config = _parse_config(_read_member(zf, CONFIG_NAME, filepath, _MAX_CONFIG_BYTES),
+                               filepath)
+        if WEIGHTS_NAME not in zf.namelist():
+            _read_member(zf, WEIGHTS_NAME, filepath)  # raises the missing-member error
+        model = model_from_config_dict(config, custom_objects, compile, safe_mode, filepath)
+        _read_weights(model, _read_member(zf, WEIGHTS_NAME, filepath), filepath)
+    return model
+
+
+def _load_directory(dirpath, custom_objects, compile, safe_mode):
+    config_path = os.path.join(dirpath, CONFIG_NAME)
+    weights_path = os.path.join(dirpath, WEIGHTS_NAME)
+    for path in (config_path, weights_path):
+        if not os.path.isfile(path):
+            raise ModelFileError(f"the directory has no {os.path.basename(path)}; an "
+                                 f"unzipped `.keras` model holds config.json and "
+                                 f"model.weights.h5.", dirpath)
+    with open(config_path, "rb") as f:
+        config = _parse_config(f.read(), config_path)
+    model = model_from_config_dict(config, custom_objects, compile, safe_mode, dirpath)
+    with open(weights_path, "rb") as f:
+        _read_weights(model, f.read(), weights_path)
+    return model

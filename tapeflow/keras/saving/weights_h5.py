@@ -1,0 +1,175 @@
+"""Keras 3's HDF5 weights layout: ``model.weights.h5`` and ``*.weights.h5`` files.
+
+Each stored object (see :mod:`walk`) is a group ``<path>/vars`` with an attribute
+``name`` (the object's ``name``) and one dataset per variable, named ``"0"``,
+``"1"`` ...: ``layers/dense/vars/0`` is the first Dense layer's kernel,
+``layers/dense/vars/1`` its bias, ``optimizer/vars/0`` the optimizer's iteration
+count, ``optimizer/vars/1`` its learning rate, then its slots.
+
+Reading is strict and safe: only plain numeric datasets are read (no links to other
+files, no virtual or external datasets, no strings or objects), every shape is
+checked against the model, and a problem names the file and the H5 path.
+
+Example:
+    >>> import io
+    >>> import h5py, numpy as np
+    >>> f = h5py.File(io.BytesIO(), "w")
+    >>> store = H5Store(f, mode="w")
+    >>> store.write_group("layers/dense", "dense", [np.zeros((2, 3), "float32")])
+    >>> sorted(f["layers/dense/vars"].keys()), f["layers/dense/vars"].attrs["name"]
+    (['0'], 'dense')
+"""
+import warnings
+
+import numpy as np
+
+from tapeflow.keras.saving import walk
+from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+
+__all__ = ["H5Store", "write_model_state", "read_model_state"]
+
+_MAX_EXPANSION = 1000           # declared bytes per stored byte allowed above the floor
+_BOMB_FLOOR_BYTES = 1 << 28     # 256 MiB: smaller datasets are read as they are
+
+
+class H5Store:
+    """Reads or writes ``<path>/vars`` groups of an open ``h5py.File``.
+
+    Args:
+        h5file: an open ``h5py.File`` (or group).
+        mode: ``"r"`` or ``"w"``.
+        filepath: the file's name, for error messages.
+    """
+
+    def __init__(self, h5file, mode="r", filepath=None):
+        self.h5 = h5file
+        self.mode = mode
+        self.filepath = filepath
+        self._h5py = require_h5py()
+
+    def _fail(self, message):
+        return ModelFileError(message, filepath=self.filepath)
+
+    # --- writing ---------------------------------------------------------------------
+    def write_group(self, path, name, arrays):
+        """Create ``<path>/vars`` (named ``name``) holding ``arrays`` as "0", "1" ..."""
+        group = self.h5.create_group(f"{path}/vars" if path else "vars")
+        if isinstance(name, str):
+            group.attrs["name"] = name
+        for i, value in enumerate(arrays):
+            group.create_dataset(str(i), data=np.asarray(value))
+
+    # --- reading ---------------------------------------------------------------------
+    def _child(self, parent, key, where):
+        link = parent.get(key, getlink=True)
+        if isinstance(link, (self._h5py.SoftLink, self._h5py.ExternalLink)):
+            raise self._fail(f"'{where}' is a {type(link).__name__}; links are not allowed "
+                             f"in a weights file.")
+        return parent[key]
+
+    def vars_group(self, path):
+        """The ``<path>/vars`` group, or ``None`` when the file has none there."""
+        node = self.h5
+        parts = [p for p in path.split("/") if p] + ["vars"]
+        for i, part in enumerate(parts):
+            where = "/".join(parts[:i + 1])
+            if not isinstance(node, self._h5py.Group) or part not in node:
+                return None
+            node = self._child(node, part, where)
+        if not isinstance(node, self._h5py.Group):
+            raise self._fail(f"'{path}/vars' should be a group of datasets; found a "
+                             f"{type(node).__name__}.")
+        return node
+
+    def read_arrays(self, group, where):
+        """The datasets "0", "1" ... of ``group`` as NumPy arrays, checked for safety."""
+        keys = list(group.keys())
+        expected = [str(i) for i in range(len(keys))]
+        if sorted(keys, key=lambda k: (len(k), k)) != expected:
+            raise self._fail(f"'{where}' should hold datasets named 0..{len(keys) - 1}; "
+                             f"found {sorted(keys)}.")
+        return [self._read_dataset(self._child(group, k, f"{where}/{k}"), f"{where}/{k}")
+                for k in expected]
+
+    def _read_dataset(self, ds, where):
+        h5py = self._h5py
+        if not isinstance(ds, h5py.Dataset):
+            raise self._fail(f"'{where}' should be a dataset; found a {type(ds).__name__}.")
+        if ds.dtype.kind not in "biuf":
+            raise self._fail(f"'{where}' has dtype {ds.dtype}; weights must be numbers.")
+        if ds.external or ds.is_virtual:
+            raise self._fail(f"'{where}' stores its data outside this file; refusing to "
+                             f"follow it.")
+        declared = int(np.prod(ds.shape, dtype=np.int64)) * ds.dtype.itemsize
+        if declared > _BOMB_FLOOR_BYTES and \
+                declared > _MAX_EXPANSION * ds.id.get_storage_size():
+            raise self._fail(f"'{where}' declares {declared} bytes but stores almost "
+                             f"nothing; refusing a possible decompression bomb.")
+        return np.asarray(ds[()])
+
+
+def write_model_state(model, h5file, filepath=None):
+    """Write every layer's and the optimizer's variables in Keras 3's layout."""
+    store = H5Store(h5file, "w", filepath)
+    for path, obj in walk.saveable_paths(model):
+        arrays = [_as_array(v) for v in walk.own_variables(obj)]
+        store.write_group(path, getattr(obj, "name", None), arrays)
+
+
+def _as_array(variable):
+    value = variable._value if hasattr(variable, "_value") else variable
+    return np.asarray(value)
+
+
+def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
+    """Assign the variables stored in ``h5file`` to ``model`` (built already).
+
+    Every layer is checked before anything is assigned, so a mismatch leaves the
+    model untouched; with ``skip_mismatch=True`` mismatching layers are skipped with
+    a warning instead. A saved optimizer state whose variable count differs from the
+    model's optimizer (for example one not built yet) is skipped with a warning, as
+    in Keras.
+    """
+    store = H5Store(h5file, "r", filepath)
+    plan, problems = [], []
+    for path, obj in walk.saveable_paths(model):
+        variables = walk.own_variables(obj)
+        where = f"{path}/vars" if path else "vars"
+        group = store.vars_group(path)
+        arrays = [] if group is None else store.read_arrays(group, where)
+        problem = _mismatch(obj, variables, arrays, where, group is None)
+        if problem is None:
+            plan.append((variables, arrays))
+        elif walk.is_optimizer(obj) and len(arrays) != len(variables):
+            if group is not None or variables[2:]:
+                warnings.warn(f"Skipping variable loading for optimizer '{obj.name}', "
+                              f"because it has {len(variables)} variables whereas the saved "
+                              f"optimizer has {len(arrays)} variables.", stacklevel=3)
+        else:
+            problems.append(problem)
+    if problems and not skip_mismatch:
+        raise ModelFileError(
+            f"the weights do not fit the model ({len(problems)} problem(s)): "
+            + "; ".join(problems) + ". Build the model exactly as when it was saved, or "
+            "pass skip_mismatch=True to load only the layers that match.", filepath)
+    if problems:
+        warnings.warn("Skipped layers whose weights do not match: " + "; ".join(problems),
+                      stacklevel=3)
+    for variables, arrays in plan:
+        for v, a in zip(variables, arrays):
+            v.assign(a.astype(v._value.dtype, copy=False))
+
+
+def _mismatch(obj, variables, arrays, where, missing):
+    label = f"{type(obj).__name__} '{getattr(obj, 'name', '?')}' at '{where}'"
+    if len(arrays) != len(variables):
+        if missing and not variables:
+            return None
+        found = "nothing (the group is missing)" if missing else f"{len(arrays)}"
+        return (f"{label} expects {len(variables)} variable(s) "
+                f"{[tuple(v.shape) for v in variables]} but the file has {found}")
+    for i, (v, a) in enumerate(zip(variables, arrays)):
+        if tuple(v.shape) != tuple(a.shape):
+            return (f"{label} variable {i} ({getattr(v, 'name', '?')}) has shape "
+                    f"{tuple(v.shape)} in the model but {tuple(a.shape)} in the file")
+    return None
