@@ -332,19 +332,33 @@ class Layer:
         self.__dict__["_input_spec"] = value
 
     # --- weights ----------------------------------------------------------------------------
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   autocast=True, regularizer=None, constraint=None, aggregation="none",
-                   overwrite_with_gradient=False, name=None, **kwargs):
+    def add_weight(self, *args, **kwargs):
         """Create a weight Variable owned by this layer (path ``"<layer>/<name>"``).
 
-        ``initializer`` is a name ("zeros", "glorot_uniform" ...), an Initializer or a
-        callable ``(shape, dtype) -> array``; by default glorot_uniform for floats.
+        Keras 3's arguments ``(shape=None, initializer=None, dtype=None, trainable=True,
+        autocast=True, regularizer=None, constraint=None, aggregation="none",
+        overwrite_with_gradient=False, name=None)``; a first positional string is
+        read in Keras 2's order ``(name, shape, dtype, initializer, regularizer,
+        trainable, constraint)``. ``initializer`` is a name ("zeros", "glorot_uniform"
+        ...), an Initializer or a callable ``(shape, dtype) -> array``; by default
+        glorot_uniform for floats.
         """
+        order = _KERAS3_ADD_WEIGHT
+        if args and isinstance(args[0], str):
+            order = _KERAS2_ADD_WEIGHT
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument {key!r}.")
+            kwargs[key] = value
+        unknown = set(kwargs) - set(_KERAS3_ADD_WEIGHT)
+        if unknown:
+            raise TypeError(f"add_weight() got unexpected keyword arguments {sorted(unknown)}.")
+        return self._add_weight(**kwargs)
+
+    def _add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
+                    autocast=True, regularizer=None, constraint=None, aggregation="none",
+                    overwrite_with_gradient=False, name=None):
         from tapeflow.keras import constraints, initializers, regularizers
-        if isinstance(shape, str):  # Keras 2 order: add_weight(name, shape, ...)
-            name, shape = shape, kwargs.pop("shape", name)
-        if kwargs:
-            raise TypeError(f"add_weight() got unexpected keyword arguments {sorted(kwargs)}.")
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = dtypes.as_dtype(dtype or self.variable_dtype)
         if initializer is None:
@@ -488,13 +502,13 @@ class Layer:
                 inputs._value.dtype.kind == "f":
             inputs = m.cast(inputs, self._np_dtype)
         d = self.__dict__
-        if not d.get("built"):
-            if "_tracked" not in d:
-                raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ "
-                                   f"ran: call super().__init__() first in __init__.")
-            self._maybe_build(inputs)
+        if "_tracked" not in d:
+            raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ ran: "
+                               f"call super().__init__() first in __init__.")
         if d["_input_spec"] is not None:
             self._check_inputs(inputs)
+        if not d["built"]:
+            self._maybe_build(inputs)
         has_training, default, has_mask = _call_info(type(self))
         ctx = call_context
         training = kwargs.pop("training", None)
@@ -523,9 +537,9 @@ class Layer:
         return outputs
 
     def _symbolic_call(self, inputs, rest, kwargs):
+        self._check_inputs(inputs)
         if not self.built:
             self._maybe_build(inputs)
-        self._check_inputs(inputs)
         outputs = self.compute_output_spec(inputs, *rest, **kwargs)
         self.__dict__["built"] = True
         Node(self, (inputs,) + tuple(rest), kwargs, outputs)
@@ -533,9 +547,9 @@ class Layer:
 
     def _output_spec(self, inputs, *args, **kwargs):
         """Output KerasTensors without recording a node (used inside models)."""
+        self._check_inputs(inputs)
         if not self.built:
             self._maybe_build(inputs)
-        self._check_inputs(inputs)
         out = self.compute_output_spec(inputs, *args, **kwargs)
         self.__dict__["built"] = True
         return out
@@ -619,6 +633,10 @@ def _wrap_build(build):
 
 
 _SIMPLE = (type(None), bool, int, float, str)
+_KERAS3_ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
+                      "constraint", "aggregation", "overwrite_with_gradient", "name")
+_KERAS2_ADD_WEIGHT = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                      "constraint")
 
 
 def _auto_config(layer):

@@ -1,0 +1,5 @@
+"""Make the shared layer-test helper importable under any --import-mode."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,72 @@
+"""Every layer through the shared helper: output shape, weight shapes, config
+round-trip and gradients to every trainable weight (see layer_testlib)."""
+import numpy as np
+import pytest
+
+from tapeflow import keras
+from layer_testlib import run_layer_test
+
+L = keras.layers
+
+
+def times_two(x):
+    return x * 2.0
+
+
+CASES = [
+    # (class, kwargs, input shape, output shape, n trainable, weight shapes)
+    (L.Dense, {"units": 5}, (2, 4), (2, 5), 2, [(4, 5), (5,)]),
+    (L.Dense, {"units": 3, "activation": "relu"}, (2, 4), (2, 3), 2, [(4, 3), (3,)]),
+    (L.Dense, {"units": 3, "activation": "softmax", "use_bias": False}, (2, 4), (2, 3), 1,
+     [(4, 3)]),
+    (L.Dense, {"units": 3, "activation": "tanh"}, (2, 6, 4), (2, 6, 3), 2, [(4, 3), (3,)]),
+    (L.Dense, {"units": 2, "activation": "elu", "kernel_initializer": "he_normal",
+               "bias_initializer": "ones", "kernel_regularizer": "l2",
+               "bias_regularizer": keras.regularizers.L1(0.1),
+               "kernel_constraint": "max_norm", "bias_constraint": "non_neg",
+               "activity_regularizer": "l1"}, (3, 4), (3, 2), 2, [(4, 2), (2,)]),
+    (L.Flatten, {}, (2, 3, 4), (2, 12), 0, []),
+    (L.Reshape, {"target_shape": (3, 2)}, (2, 6), (2, 3, 2), 0, []),
+    (L.Reshape, {"target_shape": (-1, 2)}, (2, 3, 4), (2, 6, 2), 0, []),
+    (L.Activation, {"activation": "sigmoid"}, (2, 3), (2, 3), 0, []),
+    (L.Activation, {"activation": "gelu"}, (2, 3), (2, 3), 0, []),
+    (L.Dropout, {"rate": 0.5, "seed": 1}, (4, 6), (4, 6), 0, []),
+    (L.Identity, {}, (2, 3), (2, 3), 0, []),
+    (L.ReLU, {}, (2, 3), (2, 3), 0, []),
+    (L.ReLU, {"max_value": 1.0, "negative_slope": 0.1, "threshold": 0.5}, (2, 3), (2, 3), 0,
+     []),
+    (L.LeakyReLU, {"negative_slope": 0.1}, (2, 3), (2, 3), 0, []),
+    (L.ELU, {"alpha": 0.5}, (2, 3), (2, 3), 0, []),
+    (L.Softmax, {"axis": -1}, (2, 3), (2, 3), 0, []),
+    (L.Add, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Subtract, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Multiply, {}, [(2, 3), (2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Average, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Maximum, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Minimum, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
+    (L.Concatenate, {"axis": -1}, [(2, 3), (2, 2)], (2, 5), 0, []),
+    (L.Concatenate, {"axis": 1}, [(2, 3, 4), (2, 1, 4)], (2, 4, 4), 0, []),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, in_shape, out_shape, n_train, shapes", CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+def test_layer(cls, kwargs, in_shape, out_shape, n_train, shapes):
+    run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
+                   expected_num_trainable_weights=n_train, expected_weight_shapes=shapes)
+
+
+def test_lambda_with_named_function():
+    # a Lambda comes back from its config only through custom_objects
+    run_layer_test(L.Lambda, {"function": times_two}, input_shape=(2, 3),
+                   expected_output_shape=(2, 3), custom_objects={"times_two": times_two})
+
+
+def test_nested_model_as_layer():
+    inner = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
+    outer = keras.Sequential([inner, L.Softmax()])
+    assert outer.output_shape == (None, 2)
+    y = outer(x).numpy()
+    np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-6)
+    assert len(outer.trainable_weights) == 4
