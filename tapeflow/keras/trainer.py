@@ -1,5 +1,475 @@
-"""Placeholder: the Trainer mixin (compile/fit/evaluate/predict) lands here."""
+"""``Trainer``: compile / fit / evaluate / predict, mixed into ``keras.Model``.
+
+Keras 3 semantics: the loss of a batch is the mean over the batch (after sample
+weights) plus the model's regularization losses; the loss shown for an epoch is the
+running mean of the batch losses weighted by batch size (the last, partial batch
+included); metrics are running values over the epoch; validation figures get a
+``val_`` prefix. ``train_step(data)`` is the whole training step, so a subclass can
+override it as in Keras.
+
+Example:
+    >>> import numpy as np
+    >>> import tapeflow as tf
+    >>> from tapeflow import keras
+    >>> tf.random.set_seed(0)
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]); y = x.sum(axis=1)
+    >>> history = model.fit(x, y, epochs=2, batch_size=2, verbose=0)
+    >>> sorted(history.history), len(history.history["loss"])
+    (['loss'], 2)
+    >>> model.predict(x, verbose=0).shape
+    (3, 1)
+"""
+import warnings
+
+import numpy as np
+
+from tapeflow.keras import data_adapter as da
+from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
+from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
+from tapeflow.ops import math as M
+from tapeflow.tape import GradientTape, flatten, pack_like
+from tapeflow.tensor import Tensor
+
+__all__ = ["Trainer"]
+
+_EXAMPLE = ('model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", '
+            'metrics=["accuracy"])')
+
+
+def _set(obj, name, value):
+    """Set trainer state without a Layer's attribute tracking (it holds no weights)."""
+    object.__setattr__(obj, name, value)
+
+
+def _verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose in (0, 1, 2):
+        return int(verbose)
+    raise ValueError(f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line "
+                     f"per epoch); got verbose={verbose!r}.")
+
+
+def _batch_size_of(x):
+    leaf = flatten(x)[0]
+    shape = np.shape(leaf._value if isinstance(leaf, Tensor) else leaf)
+    return shape[0] if shape else 1
+
+
+class _Outputs:
+    """Collects predict's batch outputs into preallocated arrays (or concatenates)."""
+
+    def __init__(self, num_samples=None):
+        self.n, self.pos, self.structure, self.parts = num_samples, 0, None, None
+
+    def add(self, batch_outputs):
+        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v)
+                  for v in flatten(batch_outputs)]
+        if self.structure is None:
+            self.structure = batch_outputs
+            if self.n and all(a.ndim and a.shape[0] <= self.n for a in leaves):
+                self.parts = [np.empty((self.n,) + a.shape[1:], a.dtype) for a in leaves]
+            else:
+                self.n, self.parts = None, [[] for _ in leaves]
+        k = leaves[0].shape[0] if leaves[0].ndim else 1
+        if self.n is not None and self.pos + k > self.n:  # outputs not one row per sample
+            self.parts = [[p[:self.pos]] if self.pos else [] for p in self.parts]
+            self.n = None
+        for part, a in zip(self.parts, leaves):
+            if self.n is None:
+                part.append(a.copy())  # a layer may reuse its output buffer
+            else:
+                part[self.pos:self.pos + k] = a
+        self.pos += k
+
+    def result(self):
+        if self.structure is None:
+            return None
+        if self.n is not None:
+            arrays = [p[:self.pos] for p in self.parts]
+        else:
+            arrays = [np.concatenate(p) if p[0].ndim else np.stack(p) for p in self.parts]
+        return pack_like(self.structure, arrays)
 
 
 class Trainer:
-    """Mixin giving Model compile/fit/evaluate/predict (being written)."""
+    """Mixin giving ``Model`` compile/fit/evaluate/predict (Keras 3's ``Trainer``).
+
+    It needs no ``__init__`` call: its state lives in class-level defaults until
+    ``compile`` sets it.
+    """
+
+    compiled = False
+    optimizer = None
+    loss = None
+    stop_training = False
+    stop_evaluating = False
+    stop_predicting = False
+    history = None
+    _compile_loss = None
+    _compile_metrics = None
+    _loss_tracker = None
+    _compile_config = None
+    _initial_epoch = None  # set by a callback in on_train_begin to resume (BackupAndRestore)
+
+    # --- compile --------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configure the model for training.
+
+        Args:
+            optimizer: name (``"rmsprop"``, ``"adam"``, ``"sgd"`` ...) or optimizer instance.
+            loss: loss name, ``keras.losses`` object or function ``f(y_true, y_pred)``; a
+                list (one per output) or dict (by output name) for multi-output models.
+            metrics: list of metric names/objects (``["accuracy"]``); per output as a list of
+                lists or a dict. ``"accuracy"`` picks binary / sparse categorical /
+                categorical accuracy from the shapes of labels and predictions.
+            loss_weights: float, list or dict of coefficients of the per-output losses.
+            weighted_metrics: metrics updated with ``sample_weight`` / ``class_weight``.
+            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss: accepted for
+                compatibility; tapeflow always runs eagerly, one step at a time.
+        """
+        from tapeflow.keras import metrics as metrics_module
+        from tapeflow.keras import optimizers
+        output_names = getattr(self, "output_names", None)
+        _set(self, "optimizer", optimizers.get(optimizer))
+        _set(self, "loss", loss)
+        _set(self, "_compile_loss",
+             None if loss is None else CompileLoss(loss, loss_weights, output_names))
+        _set(self, "_compile_metrics", None if metrics is None and weighted_metrics is None
+             else CompileMetrics(metrics, weighted_metrics, output_names))
+        _set(self, "_loss_tracker", metrics_module.Mean(name="loss"))
+        _set(self, "_compile_config", dict(
+            optimizer=self.optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
+            weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+            steps_per_execution=steps_per_execution, jit_compile=False))
+        _set(self, "compiled", True)
+        self.stop_training = False
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise ValueError(f"You must call `compile()` before calling `{method}()`. "
+                             f"For example:\n    {_EXAMPLE}")
+
+    # --- metrics --------------------------------------------------------------------
+    @property
+    def metrics(self):
+        """The loss tracker, the compiled metrics, then per-output loss trackers."""
+        out = [] if self._loss_tracker is None else [self._loss_tracker]
+        if self._compile_metrics is not None:
+            out.extend(self._compile_metrics.metrics)
+        if self._compile_loss is not None:
+            out.extend(self._compile_loss.metrics)
+        return out
+
+    @property
+    def metrics_names(self):
+        names = [] if self._loss_tracker is None else ["loss"]
+        if self._compile_metrics is not None:
+            names.extend(name for _, name in self._compile_metrics._names)
+        if self._compile_loss is not None:
+            names.extend(m.name for m in self._compile_loss.metrics)
+        return names
+
+    def reset_metrics(self):
+        """Reset every metric's running state (done at each epoch's start)."""
+        for m in self.metrics:
+            m.reset_state()
+
+    def get_metrics_result(self):
+        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values."""
+        out = {}
+        if self._loss_tracker is not None:
+            out["loss"] = self._loss_tracker.result()
+        if self._compile_metrics is not None and self._compile_metrics.built:
+            out.update(self._compile_metrics.result())
+        if self._compile_loss is not None:
+            out.update((m.name, m.result()) for m in self._compile_loss.metrics)
+        return out
+
+    def _metrics_or_logs(self, logs):
+        """The metrics' values, unless a custom step returned other keys."""
+        results = pythonify_logs(self.get_metrics_result())
+        if isinstance(logs, dict) and set(logs) != set(results):
+            return logs
+        return results
+
+    def _flatten_metrics_in_order(self, logs):
+        """Keras's list order: loss, compiled metrics, per-output losses, the rest sorted."""
+        names = ["loss"]
+        if self._compile_metrics is not None and self._compile_metrics.built:
+            names += self._compile_metrics.order_names()
+        if self._compile_loss is not None:
+            names += [m.name for m in self._compile_loss.metrics]
+        results = [logs[n] for n in dict.fromkeys(names) if n in logs]
+        results += [logs[k] for k in sorted(logs) if k not in names]
+        return results[0] if len(results) == 1 else results
+
+    # --- the steps ------------------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss plus the model's regularization / ``add_loss`` losses."""
+        losses = []
+        if self._compile_loss is not None:
+            if y is None:
+                raise ValueError("The model was compiled with a loss but got no targets: pass "
+                                 "y=... to fit/evaluate, or yield (x, y) batches from the "
+                                 "generator.")
+            losses.append(self._compile_loss(y, y_pred, sample_weight))
+        for extra in getattr(self, "losses", None) or ():
+            if extra._value.ndim:
+                extra = M.reduce_sum(extra)
+            if losses and extra._value.dtype != losses[0]._value.dtype:
+                extra = M.cast(extra, losses[0]._value.dtype)
+            losses.append(extra)
+        if not losses:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        total = losses[0]
+        for extra in losses[1:]:
+            total = total + extra
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics (NumPy, no tape) and return all current values."""
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def train_step(self, data):
+        """One training step on a batch ``(x, y[, sample_weight])``; returns the logs."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(x))
+        variables = self.trainable_variables
+        if variables:
+            grads = tape.gradient(loss, variables)
+            self.optimizer.apply_gradients(zip(grads, variables))
+        else:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """One evaluation step (no gradients); returns the logs."""
+        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's output for one batch."""
+        x, _, _ = da.unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    # --- fit ------------------------------------------------------------------------
+    def _float_dtype(self):
+        for attr in ("compute_dtype", "dtype"):
+            try:
+                d = getattr(self, attr, None)
+                d = np.dtype(getattr(d, "name", d)) if d is not None else None
+            except (TypeError, ValueError, AttributeError):
+                continue
+            if d is not None and d.kind == "f":
+                return d
+        return np.dtype(np.float32)
+
+    def _split_validation(self, x, y, sample_weight, validation_split):
+        if not da.is_array_data(x):
+            raise ValueError(
+                f"`validation_split` is only supported for NumPy arrays and tensors; x is a "
+                f"{type(x).__name__}. Pass validation data explicitly instead: "
+                f"validation_data=(x_val, y_val), or a generator of validation batches.")
+        dtype = self._float_dtype()
+        arrays = tuple(da.standardize(v, dtype) for v in (x, y, sample_weight))
+        return da.train_validation_split(arrays, validation_split)
+
+    def _validation_adapter(self, validation_data, batch_size, steps):
+        if isinstance(validation_data, (tuple, list)) and 2 <= len(validation_data) <= 3:
+            vx, vy, vsw = da.unpack_x_y_sample_weight(tuple(validation_data))
+        elif isinstance(validation_data, (tuple, list)):
+            raise ValueError(f"validation_data must be (x_val, y_val) or (x_val, y_val, "
+                             f"val_sample_weight); got a {type(validation_data).__name__} of "
+                             f"{len(validation_data)} elements.")
+        else:
+            vx, vy, vsw = validation_data, None, None
+        return da.get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps,
+                                   shuffle=False, float_dtype=self._float_dtype())
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` passes over the data; returns a ``History``.
+
+        ``validation_split`` holds out the LAST fraction of the samples (before
+        shuffling); ``validation_data`` (which wins over it) is ``(x_val, y_val)``,
+        ``(x_val, y_val, sample_weight)`` or a generator. Shuffling follows
+        ``keras.utils.set_random_seed``.
+        """
+        self._assert_compiled("fit")
+        verbose = _verbose(verbose)
+        if not 0.0 <= float(validation_split) < 1.0:
+            raise ValueError(f"validation_split must be a float in [0, 1): the fraction of the "
+                             f"training data held out for validation, e.g. 0.2; got "
+                             f"validation_split={validation_split!r}.")
+        if not isinstance(validation_freq, (int, list, tuple)) or validation_freq == 0:
+            raise ValueError(f"Expected `validation_freq` to be a positive int or a list of "
+                             f"epochs. Received: validation_freq={validation_freq!r}")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = self._split_validation(
+                x, y, sample_weight, validation_split)
+        train = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                    steps=steps_per_epoch, shuffle=shuffle,
+                                    class_weight=class_weight, float_dtype=self._float_dtype())
+        val = None if validation_data is None else self._validation_adapter(
+            validation_data, validation_batch_size or batch_size, validation_steps)
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
+                                     verbose=verbose, epochs=epochs, steps=train.num_batches,
+                                     model=self)
+        self.stop_training = False
+        _set(self, "_initial_epoch", None)
+        callbacks.on_train_begin()
+        start = self._initial_epoch if self._initial_epoch is not None else initial_epoch
+        training_logs = None
+        for epoch in range(start, epochs):
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            logs = self._train_epoch(train, callbacks)
+            if logs is None:  # a generator had nothing left for this epoch
+                break
+            epoch_logs = self._metrics_or_logs(logs)
+            if val is not None and _should_eval(epoch, validation_freq):
+                val_logs = self.evaluate(callbacks=callbacks, return_dict=True, _adapter=val)
+                epoch_logs.update(("val_" + k, v) for k, v in val_logs.items())
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=training_logs)
+        return self.history
+
+    def _train_epoch(self, adapter, callbacks):
+        logs = None
+        for step, data in enumerate(adapter.epoch()):
+            callbacks.on_train_batch_begin(step)
+            logs = pythonify_logs(self.train_step(data))
+            callbacks.on_train_batch_end(step, logs)
+            if self.stop_training:
+                break
+        return logs
+
+    # --- evaluate / predict -----------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics in test mode: the loss alone, ``[loss, *metrics]`` in compile
+        order, or (``return_dict=True``) a dict."""
+        self._assert_compiled("evaluate")
+        verbose = _verbose(verbose)
+        adapter = kwargs.pop("_adapter", None)
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        if adapter is None:
+            adapter = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                          steps=steps, shuffle=False,
+                                          float_dtype=self._float_dtype())
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_progbar=verbose != 0, verbose=verbose,
+                                     epochs=1, steps=adapter.num_batches, model=self)
+        self.stop_evaluating = False
+        callbacks.on_test_begin()
+        self.reset_metrics()
+        logs = None
+        for step, data in enumerate(adapter.epoch()):
+            callbacks.on_test_batch_begin(step)
+            logs = pythonify_logs(self.test_step(data))
+            callbacks.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
+        logs = self._metrics_or_logs(logs)
+        callbacks.on_test_end(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs for ``x`` as NumPy array(s), computed in batches."""
+        verbose = _verbose(verbose)
+        adapter = da.get_data_adapter(x, batch_size=batch_size, steps=steps, shuffle=False,
+                                      float_dtype=self._float_dtype())
+        if not isinstance(callbacks, CallbackList):
+            callbacks = CallbackList(callbacks, add_progbar=verbose != 0, verbose=verbose,
+                                     epochs=1, steps=adapter.num_batches, model=self)
+        known = isinstance(adapter, da.ArrayDataAdapter) and steps is None
+        outputs = _Outputs(adapter.num_samples if known else None)
+        self.stop_predicting = False
+        callbacks.on_predict_begin()
+        for step, data in enumerate(adapter.epoch()):
+            callbacks.on_predict_batch_begin(step)
+            batch_outputs = self.predict_step(data)
+            outputs.add(batch_outputs)
+            callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
+        callbacks.on_predict_end()
+        return outputs.result()
+
+    # --- single batches -----------------------------------------------------------------
+    def _single_batch(self, x, y=None, sample_weight=None):
+        dtype = self._float_dtype()
+        parts = [da.standardize(v, dtype) for v in (x, y, sample_weight)]
+        wrapped = [None if p is None else da._wrap(p, flatten(p)) for p in parts]
+        return da.pack_x_y_sample_weight(*wrapped)
+
+    def _batch_logs(self, logs, return_dict):
+        logs = {k: np.array(v._value if isinstance(v, Tensor) else v)
+                for k, v in sorted(logs.items())}
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One gradient update on one batch; metrics keep accumulating across calls."""
+        self._assert_compiled("train_on_batch")
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError(f"Arguments `sample_weight` and `class_weight` cannot be "
+                                 f"specified at the same time. Received: sample_weight="
+                                 f"{sample_weight}, class_weight={class_weight}")
+            sample_weight = da.class_weight_to_sample_weights(y, class_weight)
+        logs = self.train_step(self._single_batch(x, y, sample_weight))
+        return self._batch_logs(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss and metrics on one batch, in test mode."""
+        self._assert_compiled("test_on_batch")
+        logs = self.test_step(self._single_batch(x, y, sample_weight))
+        return self._batch_logs(logs, return_dict)
+
+    def predict_on_batch(self, x):
+        """The model's outputs for one batch, as NumPy array(s)."""
+        outputs = self.predict_step(self._single_batch(x))
+        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v) for v in flatten(outputs)]
+        return pack_like(outputs, leaves)
+
+    # --- saving support -----------------------------------------------------------------
+    def get_compile_config(self):
+        """The ``compile`` arguments in Keras 3's serialized form ({} if not compiled)."""
+        if not self.compiled or self._compile_config is None:
+            return {}
+        from tapeflow.keras.saving.serialization import serialize_keras_object
+        return serialize_keras_object(self._compile_config)
+
+    def compile_from_config(self, config):
+        """Compile from :meth:`get_compile_config`'s output (optimizer built if possible)."""
+        from tapeflow.keras.saving.serialization import deserialize_keras_object
+        self.compile(**deserialize_keras_object(dict(config)))
+        if getattr(self, "built", False) and hasattr(self.optimizer, "build"):
+            self.optimizer.build(self.trainable_variables)
+
+
+def _should_eval(epoch, validation_freq):
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return (epoch + 1) in validation_freq
