@@ -1,0 +1,223 @@
+"""Stateful metrics: ``Metric``, ``Mean``, ``Sum`` and ``MeanMetricWrapper``.
+
+Metrics run on NumPy arrays only (tensors are unwrapped, nothing is recorded on a
+tape): ``update_state`` adds a batch into float32 state variables in place,
+``result`` returns a scalar float32 Tensor, ``reset_state`` zeroes the state.
+
+Example:
+    >>> m = Mean()
+    >>> m.update_state([1, 3, 5, 7])
+    >>> float(m.result())
+    4.0
+    >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    >>> float(m.result())  # (16 + 4) / (4 + 2)
+    3.3333332538604736
+"""
+import numpy as np
+
+from tapeflow import dtypes
+from tapeflow.keras.losses.loss import auto_name
+from tapeflow.tensor import Tensor, Variable
+
+__all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "as_array", "same_rank"]
+
+
+def as_array(x):
+    """The NumPy array behind ``x`` (no copy for tensors and arrays)."""
+    return x._value if isinstance(x, Tensor) else np.asarray(x)
+
+
+def same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rank fix for NumPy arrays (see ``losses.squeeze_or_expand_to_same_rank``)."""
+    r1, r2 = x1.ndim, x2.ndim
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = x2[..., None]
+        else:
+            x1 = x1[..., 0]
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = x1[..., None]
+        else:
+            x2 = x2[..., 0]
+    return x1, x2
+
+
+class Metric:
+    """Base class: subclasses create state with ``add_variable`` and implement
+    ``update_state`` and ``result``.
+
+    Args:
+        name: the metric's name (snake_case of the class by default).
+        dtype: the result dtype (float32).
+    """
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or auto_name(type(self).__name__)
+        self._dtype = dtypes.as_dtype(dtype or "float32")
+        self._variables = []
+
+    @property
+    def dtype(self):
+        return self._dtype.name
+
+    @property
+    def variables(self):
+        """The state variables, in creation order."""
+        return self._variables[:]
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
+        """A tracked, non-trainable state variable filled with zeros (or ``initializer``)."""
+        fill = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
+        var = Variable(np.full(tuple(shape), fill, np.dtype(dtype or self._dtype._np)),
+                       trainable=False, name=name, path=f"{self.name}/{name}")
+        self._variables.append(var)
+        return var
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
+
+    def result(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement result().")
+
+    def reset_state(self):
+        """Zero every state variable."""
+        for v in self._variables:
+            v._value[...] = 0
+
+    def __call__(self, *args, **kwargs):
+        """``update_state`` then ``result``."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _samplewise(values, sample_weight, reduce_fn):
+    """Keras's ``reduce_to_samplewise_values`` in NumPy: one value (and weight) per sample."""
+    values = np.asarray(values, np.float32)
+    if sample_weight is not None:
+        sw = np.asarray(as_array(sample_weight), np.float32)
+        values, sw = same_rank(values, sw)
+        if values.ndim > sw.ndim:
+            values = reduce_fn(values, axis=tuple(range(sw.ndim, values.ndim)))
+        sw = np.broadcast_to(sw, values.shape)
+        values = values * sw
+        if sw.ndim > 1:
+            sw = reduce_fn(sw, axis=tuple(range(1, sw.ndim)))
+    else:
+        sw = None
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sw
+
+
+class Sum(Metric):
+    """The (weighted) sum of everything seen.
+
+    Example:
+        >>> m = Sum()
+        >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+        >>> float(m.result())
+        4.0
+    """
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = _samplewise(as_array(values), sample_weight, np.sum)
+        self.total._value += np.sum(values)
+
+    def result(self):
+        return Tensor(self.total._value.copy())
+
+
+class Mean(Metric):
+    """The (weighted) mean of everything seen: ``total / count``.
+
+    A batch of per-sample values counts one per sample (or its weight); a scalar
+    with a scalar ``sample_weight`` (e.g. a batch's mean loss weighted by the batch
+    size) counts ``sample_weight``.
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), name="total")
+        self.count = self.add_variable((), name="count")
+
+    def update_state(self, values, sample_weight=None):
+        values = as_array(values)
+        if values.ndim == 0 and isinstance(sample_weight, (int, float, np.number)):
+            self.total._value += values * sample_weight
+            self.count._value += sample_weight
+            return
+        values, sw = _samplewise(values, sample_weight, np.mean)
+        self.total._value += np.sum(values)
+        if sw is not None:
+            self.count._value += np.sum(sw)
+        else:
+            self.count._value += values.shape[0] if values.ndim else 1
+
+    def result(self):
+        count = self.count._value
+        return Tensor(np.asarray(self.total._value / count if count else 0.0, np.float32))
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of a per-sample function ``fn(y_true, y_pred, **kwargs)``.
+
+    Built-in functions run as NumPy kernels; any other function is called with
+    float32 tensors and its result averaged.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> m = MeanMetricWrapper(lambda t, p: tf.abs(t - p), name="abs_error")
+        >>> m.update_state([1.0, 2.0], [1.5, 1.0])
+        >>> float(m.result())
+        0.75
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+        from tapeflow.keras.metrics.kernels import kernel_for
+        self._kernel = kernel_for(fn)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._kernel is not None:
+            values = self._kernel(as_array(y_true), as_array(y_pred), **self._fn_kwargs)
+        else:
+            dt = self._dtype._np           # Keras casts both to the metric's dtype
+            yt = Tensor(np.asarray(as_array(y_true), dt))
+            yp = Tensor(np.asarray(as_array(y_pred), dt))
+            values = as_array(self._fn(yt, yp, **self._fn_kwargs))
+        super().update_state(values, sample_weight=sample_weight)
+
+    def get_config(self):
+        from tapeflow.keras.losses.loss import serialize_object
+        config = super().get_config()
+        config["fn"] = serialize_object(self._fn, "keras.metrics")
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        fn = config.pop("fn", None)
+        if isinstance(fn, dict):
+            fn = fn.get("config")
+        if isinstance(fn, str):
+            from tapeflow.keras.metrics.kernels import FUNCTIONS
+            fn = FUNCTIONS[fn]
+        return cls(fn, **config)

@@ -1,0 +1,224 @@
+"""NumPy kernels behind the metrics: per-sample accuracy and loss values.
+
+Each kernel takes NumPy arrays and returns NumPy arrays, so a metric update costs
+a few array operations and no tape or Tensor overhead. The loss kernels repeat the
+formulas of ``keras.losses`` (tests check both agree); the cross-entropy kernels
+share their NumPy forward with the fused loss ops.
+
+Example:
+    >>> sparse_categorical_accuracy(np.array([2, 1]), np.array([[0.1, 0.6, 0.3],
+    ...                                                          [0.05, 0.95, 0.0]]))
+    array([0., 1.], dtype=float32)
+"""
+import numpy as np
+
+from tapeflow.keras import losses as L
+from tapeflow.keras.losses import xent as X
+from tapeflow.keras.losses.loss import EPSILON
+from tapeflow.keras.metrics.base import same_rank
+
+F32 = np.float32
+
+
+def _floats(y_true, y_pred, fn):
+    yp = y_pred if y_pred.dtype.kind == "f" else y_pred.astype(F32)
+    yt = y_true.astype(yp.dtype, copy=False)
+    yt, yp = same_rank(yt, yp)
+    if yt.shape != yp.shape:
+        raise ValueError(f"{fn}: y_true and y_pred must have the same shape; got y_true "
+                         f"{y_true.shape} and y_pred {y_pred.shape}.")
+    return yt, yp
+
+
+# ------------------------------------------------------------------------ accuracy
+
+def accuracy(y_true, y_pred):
+    """``mean(y_true == y_pred, axis=-1)`` after the rank fix."""
+    yt, yp = same_rank(y_true, y_pred)
+    return np.mean(yt == yp, axis=-1, dtype=F32)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    """``mean(y_true == (y_pred > threshold), axis=-1)``."""
+    yt, yp = same_rank(y_true, y_pred)
+    return np.mean(yt == (yp > threshold), axis=-1, dtype=F32)
+
+
+def categorical_accuracy(y_true, y_pred):
+    """``argmax(y_true) == argmax(y_pred)`` per sample."""
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype(F32)
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    """``y_true == argmax(y_pred)`` per sample; labels of shape (n,) or (n, 1)."""
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1:] == (1,):
+        y_true = y_true[..., 0]
+    matches = (y_true == np.argmax(y_pred, axis=-1)).astype(F32)
+    if matches.ndim > 1 and matches.shape[-1] == 1:
+        matches = matches[..., 0]
+    return matches
+
+
+def _in_top_k(targets, predictions, k):
+    """TensorFlow's rule: a target is in the top k when fewer than k classes score
+    strictly higher (ties at the boundary count as in)."""
+    predictions = predictions.reshape(-1, predictions.shape[-1])
+    targets = targets.reshape(-1).astype(np.intp)
+    score = np.take_along_axis(predictions, targets[:, None], -1)
+    return (np.sum(predictions > score, axis=-1) < k).astype(F32)
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """Whether the one-hot target is among the ``k`` highest predictions."""
+    targets = np.argmax(y_true, axis=-1)
+    return _in_top_k(targets, y_pred, k).reshape(targets.shape)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False):
+    """Whether the integer target is among the ``k`` highest predictions (or, with
+    ``from_sorted_ids``, among the first ``k`` ids of ``y_pred``)."""
+    if y_true.ndim == y_pred.ndim and y_true.shape[-1:] == (1,):
+        y_true = y_true[..., 0]
+    if from_sorted_ids:
+        return np.any(y_pred[..., :k] == y_true[..., None], axis=-1).astype(F32)
+    return _in_top_k(y_true, y_pred, k).reshape(y_true.shape)
+
+
+# ------------------------------------------------------------------ loss kernels
+
+def mean_squared_error(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "mean_squared_error")
+    return np.mean(np.square(yt - yp), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "mean_absolute_error")
+    return np.mean(np.abs(yt - yp), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "mean_absolute_percentage_error")
+    return 100.0 * np.mean(np.abs((yt - yp) / np.maximum(np.abs(yt), EPSILON)), axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "mean_squared_logarithmic_error")
+    diff = np.log(np.maximum(yp, EPSILON) + 1.0) - np.log(np.maximum(yt, EPSILON) + 1.0)
+    return np.mean(np.square(diff), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "log_cosh")
+    x = yp - yt
+    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0).astype(x.dtype), axis=-1)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    yt, yp = _floats(y_true, y_pred, "huber")
+    err = np.abs(yp - yt)
+    return np.mean(np.where(err <= delta, 0.5 * err * err, delta * err - 0.5 * delta * delta),
+                   axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "kl_divergence")
+    yt, yp = np.clip(yt, EPSILON, 1.0), np.clip(yp, EPSILON, 1.0)
+    return np.sum(yt * np.log(yt / yp), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "poisson")
+    return np.mean(yp - yt * np.log(yp + EPSILON), axis=-1)
+
+
+def _hinge_labels(yt):
+    return 2.0 * yt - 1.0 if np.all((yt == 0) | (yt == 1)) else yt
+
+
+def hinge(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "hinge")
+    return np.mean(np.maximum(1.0 - _hinge_labels(yt) * yp, 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "squared_hinge")
+    return np.mean(np.square(np.maximum(1.0 - _hinge_labels(yt) * yp, 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    yt, yp = _floats(y_true, y_pred, "categorical_hinge")
+    pos = np.sum(yt * yp, axis=-1)
+    neg = np.max((1.0 - yt) * yp, axis=-1)
+    return np.maximum(neg - pos + 1.0, 0.0)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    yt, yp = _floats(y_true, y_pred, "cosine_similarity")
+    yt = yt / np.sqrt(np.maximum(np.sum(yt * yt, axis=axis, keepdims=True), 1e-12))
+    yp = yp / np.sqrt(np.maximum(np.sum(yp * yp, axis=axis, keepdims=True), 1e-12))
+    return np.sum(yt * yp, axis=axis)
+
+
+def _log_softmax(x, axis):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
+                                    axis=-1):
+    yp = y_pred if y_pred.dtype.kind == "f" else y_pred.astype(F32)
+    if axis not in (-1, yp.ndim - 1):
+        yp = np.moveaxis(yp, axis, -1)
+    labels = X.sparse_labels(y_true, yp.shape, ignore_class=ignore_class)
+    valid = None if ignore_class is None else labels != ignore_class
+    if valid is not None:
+        labels = np.where(valid, labels, 0)
+    if from_logits:
+        out = -np.take_along_axis(_log_softmax(yp, -1), labels[..., None], -1)[..., 0]
+    else:
+        out = X.sparse_probs_xent(labels, yp)
+    return out if valid is None else out * valid
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    yt, yp = _floats(y_true, y_pred, "categorical_crossentropy")
+    if label_smoothing:
+        yt = yt * (1.0 - label_smoothing) + label_smoothing / yt.shape[axis]
+    if from_logits:
+        return -np.sum(yt * _log_softmax(yp, axis), axis=axis)
+    return X.probs_xent(yt, yp, axis)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    yt, yp = _floats(y_true, y_pred, "binary_crossentropy")
+    if label_smoothing:
+        yt = yt * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        per = np.maximum(yp, 0) - yp * yt + np.log1p(np.exp(-np.abs(yp)))
+    else:
+        p = np.clip(yp, EPSILON, 1.0 - EPSILON)
+        per = -(yt * np.log(p) + (1.0 - yt) * np.log(1.0 - p))
+    return np.mean(per, axis=axis)
+
+
+ACCURACY_KERNELS = (accuracy, binary_accuracy, categorical_accuracy,
+                    sparse_categorical_accuracy, top_k_categorical_accuracy,
+                    sparse_top_k_categorical_accuracy)
+LOSS_KERNELS = (mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+                mean_squared_logarithmic_error, log_cosh, huber, kl_divergence, poisson,
+                hinge, squared_hinge, categorical_hinge, cosine_similarity,
+                sparse_categorical_crossentropy, categorical_crossentropy,
+                binary_crossentropy)
+KERNELS = {f.__name__: f for f in ACCURACY_KERNELS + LOSS_KERNELS}
+FUNCTIONS = dict(KERNELS)  # name -> callable, for MeanMetricWrapper.from_config
+
+
+def kernel_for(fn):
+    """The NumPy kernel computing ``fn`` (a kernel, a public metric function or a
+    built-in loss function), or None for a user function."""
+    name = getattr(fn, "__name__", None)
+    if name not in KERNELS:
+        return None
+    if fn is KERNELS[name] or fn is getattr(L, name, None) or getattr(fn, "_kernel", None):
+        return KERNELS[name]
+    return None
