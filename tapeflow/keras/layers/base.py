@@ -591,8 +591,12 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self):
+        """``{"input_shape": ...}`` for layers with their own ``build`` (as Keras 3.15
+        writes it; weightless layers without one get no build config)."""
         shapes = self.__dict__.get("_build_shapes")
-        return None if shapes is None else {"input_shape": shapes}
+        if shapes is None or _is_default_build(type(self)):
+            return None
+        return {"input_shape": shapes}
 
     def build_from_config(self, config):
         if config and not self.built:

@@ -34,6 +34,10 @@ class Flatten(Layer):
         self.data_format = data_format or "channels_last"
         self.input_spec = InputSpec(min_ndim=1)
 
+    def build(self, input_shape):
+        # Keras 3 gives Flatten a build (so its build_config is saved); no weights.
+        self.input_spec = InputSpec(min_ndim=1)
+
     def call(self, inputs):
         x = inputs
         if self.data_format == "channels_first" and x.ndim > 2:

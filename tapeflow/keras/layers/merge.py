@@ -43,14 +43,16 @@ class _Merge(Layer):
     def _check_list(self, inputs):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(f'A merge layer should be called on a list of inputs. Layer '
-                             f'"{self.name}" received: {inputs!r:.80} (of type '
-                             f'{type(inputs).__name__}). Call it as {type(self).__name__}()'
-                             f'([x1, x2]).')
+                             f'"{self.name}" received a single input. Call it as '
+                             f'{type(self).__name__}()([x1, x2]).')
         if len(inputs) < self._min_inputs:
             raise ValueError(f'Layer "{self.name}" should be called on a list of at least '
                              f'{self._min_inputs} inputs. Received: {len(inputs)} inputs.')
 
     def build(self, input_shape):
+        if not (isinstance(input_shape, (list, tuple)) and input_shape and
+                all(isinstance(s, (list, tuple)) for s in input_shape)):
+            self._check_list(None)
         self._check_list(input_shape)
         self.compute_output_shape(input_shape)
 

@@ -23,10 +23,14 @@ _BUILTIN = {}
 _SCOPES = []
 
 
-def register(*classes, module="keras.layers"):
-    """Make built-in classes known to :func:`deserialize` (called by the packages)."""
+def register(*classes, module="keras.layers", registered_name=None):
+    """Make built-in classes known to :func:`deserialize` (called by the packages).
+
+    ``module`` and ``registered_name`` are what Keras 3 writes for the class (e.g.
+    ``"keras.src.models.functional"`` and ``"Functional"`` for Functional models).
+    """
     for cls in classes:
-        _BUILTIN[cls.__name__] = (cls, module)
+        _BUILTIN[cls.__name__] = (cls, module, registered_name)
 
 
 def current_custom_objects():
@@ -51,7 +55,7 @@ def _module_of(obj):
     cls = type(obj)
     known = _BUILTIN.get(cls.__name__)
     if known is not None and known[0] is cls:
-        return known[1], None
+        return known[1], known[2]
     return cls.__module__, cls.__name__
 
 

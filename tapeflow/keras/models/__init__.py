@@ -15,7 +15,8 @@ from tapeflow.keras.models.sequential import Sequential
 
 __all__ = ["Model", "Sequential", "Functional", "model_from_config", "clone_model"]
 
-register(Model, Sequential, Functional, module="keras")
+register(Model, Sequential, module="keras")
+register(Functional, module="keras.src.models.functional", registered_name="Functional")
 
 
 def model_from_config(config, custom_objects=None):

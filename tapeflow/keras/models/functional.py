@@ -186,5 +186,5 @@ class Functional(Model):
         return functional_config.from_config(cls, config, custom_objects)
 
     def get_build_config(self):
-        return None
+        return {"input_shape": None}  # what Keras 3.15 writes for Functional models
 

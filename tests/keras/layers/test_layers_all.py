@@ -1,10 +1,15 @@
 """Every layer through the shared helper: output shape, weight shapes, config
 round-trip and gradients to every trainable weight (see layer_testlib)."""
+import os
+import sys
+
 import numpy as np
 import pytest
 
 from tapeflow import keras
-from layer_testlib import run_layer_test
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # any --import-mode
+from layer_testlib import run_layer_test  # noqa: E402
 
 L = keras.layers
 

@@ -1,5 +1,0 @@
-"""Make the shared layer-test helper importable under any --import-mode."""
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
