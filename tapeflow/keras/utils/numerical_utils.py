@@ -85,10 +85,12 @@ def normalize(x, axis=-1, order=2):
                      1.0 / order)
         return M.divide(x, M.maximum(norm, 1e-7))
     x = np.asarray(x)
-    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    if axis is None:                    # the whole array as one vector
+        norm = np.atleast_1d(np.linalg.norm(x.reshape(-1), order)).reshape((1,) * x.ndim)
+    else:                               # (Keras's ``axis or -1`` would turn axis=0 into -1)
+        norm = np.atleast_1d(np.linalg.norm(x, order, axis, keepdims=True))
     norm[norm == 0] = 1
-    axis = axis or -1
-    return x / np.expand_dims(norm, axis)
+    return x / norm
 
 
 def set_random_seed(seed):

@@ -64,3 +64,8 @@ def test_lazy_exports():
     assert keras.utils.Progbar.__name__ == "Progbar"
     with pytest.raises(AttributeError):
         keras.utils.not_a_thing
+
+
+def test_normalize_axis_none_is_the_whole_array():
+    np.testing.assert_allclose(utils.normalize(np.array([[3.0], [4.0]]), axis=None),
+                               [[0.6], [0.8]])
