@@ -27,7 +27,8 @@ import warnings
 import zipfile
 
 from tapeflow.keras.saving import file_io
-from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
+                                          UnsafeObjectError, require_h5py)
 from tapeflow.keras.saving.serialization import (deserialize_keras_object,
                                                   serialize_keras_object)
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
@@ -41,7 +42,7 @@ _MAX_CONFIG_BYTES = 256 << 20      # a config.json beyond this is not a real mod
 _MAX_WEIGHTS_RATIO = 100           # stored-to-declared ratio Keras also enforces
 _REBUILD_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError,
                    NotImplementedError, RecursionError, ZeroDivisionError, OverflowError,
-                   AssertionError, RuntimeError)
+                   AssertionError, RuntimeError, MemoryError)
 
 
 def _keras_version():
@@ -202,6 +203,8 @@ def model_from_config_dict(config, custom_objects=None, compile=True, safe_mode=
     config = dict(config)
     if not compile:
         config["compile_config"] = None
+    _refuse_code(config, safe_mode, filepath)
+    _check_known(config, custom_objects, filepath)
     try:
         model = deserialize_keras_object(config, custom_objects=custom_objects,
                                          safe_mode=safe_mode)
@@ -212,10 +215,90 @@ def model_from_config_dict(config, custom_objects=None, compile=True, safe_mode=
     except _REBUILD_ERRORS as err:
         raise ModelFileError(f"config.json describes a model that cannot be rebuilt "
                              f"({type(err).__name__}: {err}).", filepath) from err
-    if not getattr(model, "_is_tapeflow_model", True) or not hasattr(model, "get_weights"):
+    from tapeflow.keras.models import Model
+    if not isinstance(model, Model):
         raise ModelFileError(f"config.json describes a {type(model).__name__}, not a "
                              f"model.", filepath)
     return model
+
+
+def _object_dicts(tree, layer=None):
+    """``(object_dict, enclosing layer name)`` for every Keras object dict in ``tree``."""
+    if isinstance(tree, dict):
+        inner = tree.get("config")
+        if isinstance(inner, dict) and isinstance(inner.get("name"), str):
+            layer = inner["name"]
+        if {"module", "class_name", "config"} <= set(tree):
+            yield tree, layer
+        for value in tree.values():
+            yield from _object_dicts(value, layer)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _object_dicts(value, layer)
+
+
+def _check_known(config, custom_objects, filepath):
+    """Name the first class or function no one can create, before building anything."""
+    from tapeflow.keras.saving.serialization import resolve_object
+    for obj, layer in _object_dicts(config):
+        name = obj["class_name"]
+        if not isinstance(name, str) or name.startswith("__"):
+            continue
+        kind = "function" if name == "function" else "class"
+        target = obj["config"] if kind == "function" else name
+        if not isinstance(target, str):
+            continue
+        module = obj["module"] if isinstance(obj["module"], str) else None
+        try:
+            resolve_object(target, module, obj.get("registered_name"), custom_objects, kind)
+        except UnknownObjectError as err:
+            where = f" (in layer {layer!r})" if layer else ""
+            raise UnknownObjectError(f"{err.reason[:-1]}{where}.", filepath) from None
+
+
+def _find_code(tree, layer=None, depth=0):
+    """The name of the first layer whose config holds a serialised lambda, if any."""
+    if depth > 200:
+        raise ModelFileError("config.json is nested too deeply to be a model config.")
+    if isinstance(tree, dict):
+        if tree.get("class_name") == "__lambda__":
+            return layer or "?"
+        inner = tree.get("config")
+        if isinstance(inner, dict) and isinstance(inner.get("name"), str):
+            layer = inner["name"]
+        for value in tree.values():
+            found = _find_code(value, layer, depth + 1)
+            if found:
+                return found
+    elif isinstance(tree, list):
+        for value in tree:
+            found = _find_code(value, layer, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _refuse_code(config, safe_mode, filepath):
+    """Refuse, before building anything, a config that carries Python code."""
+    try:
+        layer = _find_code(config)
+    except ModelFileError as err:
+        raise ModelFileError(err.reason, filepath) from None
+    if layer is None:
+        return
+    if safe_mode:
+        advice = ("If you trust this file, pass safe_mode=False and give the function "
+                  "again through custom_objects; better, rewrite the lambda as a named "
+                  "function decorated with @keras.saving.register_keras_serializable()")
+    else:
+        advice = ("tapeflow never runs code stored in a file, even with safe_mode=False: "
+                  "rewrite the lambda as a named function, register it with "
+                  "@keras.saving.register_keras_serializable() (or pass it in "
+                  "custom_objects) and save the model again")
+    raise UnsafeObjectError(
+        f"layer {layer!r} holds a Python lambda (typically a `Lambda` layer). Loading it "
+        f"would execute code from the file, which safe mode forbids. {advice}; or rebuild "
+        f"the model in code and use load_weights().", filepath)
 
 
 def _read_weights(model, raw, filepath, skip_mismatch=False):

@@ -282,7 +282,7 @@ _BUILT_AT_INIT = frozenset((
     "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GlobalAveragePooling1D",
     "GlobalAveragePooling2D", "GlobalAveragePooling3D"))
-_SHAPE_ATTRS = ("_build_input_shape", "build_input_shape", "_build_shape")
+_SHAPE_ATTRS = ("_build_shapes", "_build_input_shape", "build_input_shape")
 
 
 def _as_list(shape):
@@ -310,7 +310,9 @@ def get_build_config(obj):
         return {"input_shape": None}
     method = getattr(obj, "get_build_config", None)
     if callable(method):
-        return method()
+        found = method()
+        if found is not None or not _is_model(obj):
+            return found
     if not getattr(obj, "built", False) or not hasattr(obj, "get_config"):
         return None
     for attr in _SHAPE_ATTRS:

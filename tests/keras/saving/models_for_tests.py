@@ -1,0 +1,42 @@
+"""The fixture architectures rebuilt with tapeflow (same layers, same order)."""
+from tapeflow import keras
+
+L = keras.layers
+
+
+def seq_mlp():
+    return keras.Sequential([keras.Input((4,)), L.Dense(5, activation="relu"),
+                             L.Dense(3, activation="softmax")])
+
+
+def functional_merge():
+    a = keras.Input((3,), name="a")
+    b = keras.Input((2,), name="b")
+    x = L.Dense(4, activation="tanh")(a)
+    y = L.Dense(4, kernel_initializer="he_normal", bias_initializer="ones")(b)
+    z = L.Add()([x, y])
+    c = L.Concatenate()([z, a])
+    h = L.ReLU()(c)
+    out = L.Dense(2, name="out")(h)
+    return keras.Model([a, b], out, name="merge")
+
+
+def seq_shapes():
+    return keras.Sequential([
+        keras.Input((2, 3)), L.Flatten(),
+        L.Dense(6, kernel_regularizer=keras.regularizers.L2(0.01)),
+        L.LeakyReLU(negative_slope=0.1), L.Reshape((2, 3)), L.Flatten(), L.Dropout(0.3),
+        L.Dense(4, activation="sigmoid"), L.ELU(), L.Activation("tanh"), L.Dense(3),
+        L.Softmax()], name="shapes")
+
+
+def trained_adam():
+    model = keras.Sequential([keras.Input((4,)), L.Dense(6, activation="relu"),
+                              L.Dense(3, activation="softmax")], name="trained")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+BUILDERS = {"seq_mlp": seq_mlp, "functional_merge": functional_merge,
+            "seq_shapes": seq_shapes}
