@@ -237,6 +237,38 @@ class Trainer:
             self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
+    # Keras-2 / TF2 spellings, kept so that custom train_step code of that era runs.
+    def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None):
+        """TF2's ``self.compiled_loss(...)``: the compiled loss (plus
+        ``regularization_losses``), also recorded in the ``loss`` metric."""
+        loss = self._compile_loss(y, y_pred, sample_weight)
+        for extra in regularization_losses or ():
+            loss = loss + (M.reduce_sum(extra) if extra._value.ndim else extra)
+        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(y_pred))
+        return loss
+
+    @property
+    def compiled_metrics(self):
+        """TF2's ``self.compiled_metrics``: ``update_state(y, y_pred, sample_weight)``."""
+        trainer = self
+
+        class _CompiledMetrics:
+            def update_state(self, y, y_pred, sample_weight=None):
+                if trainer._compile_metrics is not None:
+                    trainer._compile_metrics.update_state(y, y_pred, sample_weight)
+        return _CompiledMetrics()
+
+    def _build_compiled_metrics(self, data):
+        """Before a custom step's first batch: build the compiled metrics (one inference
+        forward pass) so that ``self.metrics`` lists them, as Keras's symbolic build does."""
+        pending = [c for c in (self._compile_metrics, self._compile_loss)
+                   if c is not None and not c.built]
+        x, y, _ = da.unpack_x_y_sample_weight(data)
+        if pending and y is not None:
+            y_pred = self(x, training=False)
+            for c in pending:
+                c.build(y, y_pred)
+
     def train_step(self, data):
         """One training step on a batch ``(x, y[, sample_weight])``; returns the logs."""
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
@@ -355,7 +387,10 @@ class Trainer:
 
     def _train_epoch(self, adapter, callbacks):
         logs = None
+        custom = type(self).train_step is not Trainer.train_step
         for step, data in enumerate(adapter.epoch()):
+            if custom and step == 0:
+                self._build_compiled_metrics(data)
             callbacks.on_train_batch_begin(step)
             logs = pythonify_logs(self.train_step(data))
             callbacks.on_train_batch_end(step, logs)
@@ -384,7 +419,10 @@ class Trainer:
         callbacks.on_test_begin()
         self.reset_metrics()
         logs = None
+        custom = type(self).test_step is not Trainer.test_step
         for step, data in enumerate(adapter.epoch()):
+            if custom and step == 0:
+                self._build_compiled_metrics(data)
             callbacks.on_test_batch_begin(step)
             logs = pythonify_logs(self.test_step(data))
             callbacks.on_test_batch_end(step, logs)
