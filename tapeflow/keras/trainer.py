@@ -9,9 +9,8 @@ override it as in Keras.
 
 Example:
     >>> import numpy as np
-    >>> import tapeflow as tf
     >>> from tapeflow import keras
-    >>> tf.random.set_seed(0)
+    >>> keras.utils.set_random_seed(0)
     >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     >>> model.compile(optimizer="sgd", loss="mse")
     >>> x = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]); y = x.sum(axis=1)

@@ -14,17 +14,8 @@ def linear_model(w=((1.0,), (2.0,)), b=(0.5,), lr=0.0, loss="mse", metrics=None)
     return model
 
 
-def set_seed(seed):
-    """keras.utils.set_random_seed (falls back to tf.random.set_seed until it lands)."""
-    setter = getattr(keras.utils, "set_random_seed", None)
-    if setter is None:
-        import tapeflow as tf
-        setter = tf.random.set_seed
-    setter(seed)
-
-
 def classifier(seed=0, lr=0.05, metrics=("accuracy",)):
-    set_seed(seed)
+    keras.utils.set_random_seed(seed)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
                               keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),

@@ -5,14 +5,6 @@ import pytest
 from tapeflow import keras
 
 
-def set_seed(seed):
-    setter = getattr(keras.utils, "set_random_seed", None)
-    if setter is None:
-        import tapeflow as tf
-        setter = tf.random.set_seed
-    setter(seed)
-
-
 X = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.0], [0.0, 2.0]])
 Y = np.array([[1.0], [1.0], [1.0], [1.0], [1.0]])
 # With w = (1, 2), b = 0.5 the predictions are 1.5, 2.5, 3.5, 2.5, 4.5;
@@ -121,7 +113,7 @@ def _two_output_model():
 
 
 def test_multi_output_predict_fit_evaluate():
-    set_seed(1)
+    keras.utils.set_random_seed(1)
     model = _two_output_model()
     out = model.predict(X, verbose=0)
     assert isinstance(out, list) and out[0].shape == (5, 1) and out[1].shape == (5, 3)
@@ -139,7 +131,7 @@ def test_multi_output_predict_fit_evaluate():
 
 @pytest.mark.filterwarnings("ignore:Gradients do not exist")
 def test_multi_output_loss_dict_by_output_name():
-    set_seed(1)
+    keras.utils.set_random_seed(1)
     model = _two_output_model()
     model.compile(optimizer="sgd", loss={"first": "mse", "second": None})
     history = model.fit(X, {"first": Y, "second": np.zeros(5)}, epochs=1, verbose=0)
@@ -198,9 +190,24 @@ def test_same_seed_gives_bit_identical_runs(blobs, classifier):
     for a, b in zip(w1, w2):
         np.testing.assert_array_equal(a, b)
     other = classifier(seed=123, lr=0.1)
-    set_seed(999)  # same initial weights, different shuffling
+    keras.utils.set_random_seed(999)  # same initial weights, different shuffling
     h3 = other.fit(x, y, epochs=3, batch_size=7, validation_split=0.1, verbose=0).history
     assert h3["loss"] != h1["loss"]
+
+
+def test_same_seed_with_dropout_is_bit_identical(blobs):
+    x, y = blobs
+
+    def run():
+        keras.utils.set_random_seed(7)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="relu"),
+                                  keras.layers.Dropout(0.5), keras.layers.Dense(3)])
+        model.compile(optimizer="adam", metrics=["accuracy"],
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        history = model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+        return history.history, model.get_weights()
+    (h1, w1), (h2, w2) = run(), run()
+    assert h1 == h2 and all(np.array_equal(a, b) for a, b in zip(w1, w2))
 
 
 def test_shuffle_false_is_deterministic_regardless_of_seed(blobs, classifier):
@@ -208,7 +215,7 @@ def test_shuffle_false_is_deterministic_regardless_of_seed(blobs, classifier):
     runs = []
     for seed in (1, 2):
         model = classifier(seed=0)
-        set_seed(seed)
+        keras.utils.set_random_seed(seed)
         runs.append(model.fit(x, y, epochs=2, shuffle=False, verbose=0).history)
     assert runs[0] == runs[1]
 
