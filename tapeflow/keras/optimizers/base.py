@@ -200,7 +200,8 @@ class Optimizer:
         """One slot per variable; with a list of names, one list per name, created
         interleaved per variable (Keras's order: m0, v0, m1, v1, ...)."""
         names = [name] if isinstance(name, str) else list(name)
-        inits = initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        inits = list(initializer) if isinstance(initializer, (list, tuple)) else \
+            [initializer] * len(names)
         lists = tuple([] for _ in names)
         for variable in trainable_variables:
             for slots, slot_name, init in zip(lists, names, inits):
@@ -229,7 +230,7 @@ class Optimizer:
             sizes[dt] = max(sizes.get(dt, 0), v._value.size)
         flat = {dt: (np.empty(n, dt), np.empty(n, dt)) for dt, n in sizes.items()}
         self._scratch_views = {
-            id(v): tuple(buf[:v._value.size].reshape(v._value.shape) for buf in flat[v._value.dtype])
+            id(v): tuple(b[:v._value.size].reshape(v._value.shape) for b in flat[v._value.dtype])
             for v in var_list}
 
     def _scratch(self, variable, which=0):
