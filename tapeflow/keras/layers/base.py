@@ -487,6 +487,10 @@ class Layer:
         return Tensor(arr)
 
     def __call__(self, *args, **kwargs):
+        d = self.__dict__
+        if "name" not in d:
+            raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ ran: "
+                               f"call super().__init__() first in __init__.")
         if args:
             inputs, rest = args[0], args[1:]
         elif "inputs" in kwargs:
@@ -501,10 +505,6 @@ class Layer:
         elif self.autocast and inputs._value.dtype != self._np_dtype and \
                 inputs._value.dtype.kind == "f":
             inputs = m.cast(inputs, self._np_dtype)
-        d = self.__dict__
-        if "_tracked" not in d:
-            raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ ran: "
-                               f"call super().__init__() first in __init__.")
         if d["_input_spec"] is not None:
             self._check_inputs(inputs)
         if not d["built"]:
@@ -605,7 +605,8 @@ class Layer:
             self.build(shape)
 
     def __repr__(self):
-        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+        return (f"<{type(self).__name__} name={self.__dict__.get('name')}, "
+                f"built={self.__dict__.get('built', False)}>")
 
 
 def _init_state(layer):

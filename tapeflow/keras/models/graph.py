@@ -85,8 +85,9 @@ def map_graph(inputs, outputs):
     for node in order:
         ops.setdefault(id(node.operation), node.operation)
     for t in inputs:
-        op = _node_of(t).operation
-        ops.setdefault(id(op), op)
+        node = _node_of(t)
+        if node.is_input:
+            ops.setdefault(id(node.operation), node.operation)
     operations = sorted(ops.values(), key=lambda op: (-op_depth[id(op)], op_index[id(op)]))
     names = collections.Counter(op.name for op in operations)
     for name, count in names.items():

@@ -172,6 +172,12 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """A model from its config; a Functional config gives a Functional model."""
+        if {"layers", "input_layers", "output_layers"} <= set(config):
+            from tapeflow.keras.models import functional_config
+            from tapeflow.keras.models.functional import Functional
+            target = Functional if cls is Model else cls
+            return functional_config.from_config(target, config, custom_objects)
         return cls(**config)
 
 
