@@ -30,7 +30,7 @@ from tapeflow.tensor import Tensor
 
 __all__ = ["ArrayDataAdapter", "GeneratorDataAdapter", "get_data_adapter",
            "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "train_validation_split",
-           "class_weight_to_sample_weights", "is_array_data", "standardize"]
+           "class_weight_to_sample_weights", "is_array_data", "standardize", "OutputCollector"]
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset "
             "or generator can generate at least `steps_per_epoch * epochs` batches. You may "
@@ -365,6 +365,43 @@ class GeneratorDataAdapter:
                 self._iterator = None  # a re-iterable restarts at the next epoch
         if self._indexed and hasattr(self._data, "on_epoch_end"):
             self._data.on_epoch_end()
+
+
+class OutputCollector:
+    """Collects predict's batch outputs: written into arrays preallocated at the first
+    batch when the number of samples is known, else copied and concatenated at the end."""
+
+    def __init__(self, num_samples=None):
+        self.n, self.pos, self.structure, self.parts = num_samples, 0, None, None
+
+    def add(self, batch_outputs):
+        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v)
+                  for v in flatten(batch_outputs)]
+        if self.structure is None:
+            self.structure = batch_outputs
+            if self.n and all(a.ndim and a.shape[0] <= self.n for a in leaves):
+                self.parts = [np.empty((self.n,) + a.shape[1:], a.dtype) for a in leaves]
+            else:
+                self.n, self.parts = None, [[] for _ in leaves]
+        k = leaves[0].shape[0] if leaves[0].ndim else 1
+        if self.n is not None and self.pos + k > self.n:  # outputs not one row per sample
+            self.parts = [[p[:self.pos]] if self.pos else [] for p in self.parts]
+            self.n = None
+        for part, a in zip(self.parts, leaves):
+            if self.n is None:
+                part.append(a.copy())  # a layer may reuse its output buffer
+            else:
+                part[self.pos:self.pos + k] = a
+        self.pos += k
+
+    def result(self):
+        if self.structure is None:
+            return None
+        if self.n is not None:
+            arrays = [p[:self.pos] for p in self.parts]
+        else:
+            arrays = [np.concatenate(p) if p[0].ndim else np.stack(p) for p in self.parts]
+        return pack_like(self.structure, arrays)
 
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,

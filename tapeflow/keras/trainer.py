@@ -57,42 +57,6 @@ def _batch_size_of(x):
     return shape[0] if shape else 1
 
 
-class _Outputs:
-    """Collects predict's batch outputs into preallocated arrays (or concatenates)."""
-
-    def __init__(self, num_samples=None):
-        self.n, self.pos, self.structure, self.parts = num_samples, 0, None, None
-
-    def add(self, batch_outputs):
-        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v)
-                  for v in flatten(batch_outputs)]
-        if self.structure is None:
-            self.structure = batch_outputs
-            if self.n and all(a.ndim and a.shape[0] <= self.n for a in leaves):
-                self.parts = [np.empty((self.n,) + a.shape[1:], a.dtype) for a in leaves]
-            else:
-                self.n, self.parts = None, [[] for _ in leaves]
-        k = leaves[0].shape[0] if leaves[0].ndim else 1
-        if self.n is not None and self.pos + k > self.n:  # outputs not one row per sample
-            self.parts = [[p[:self.pos]] if self.pos else [] for p in self.parts]
-            self.n = None
-        for part, a in zip(self.parts, leaves):
-            if self.n is None:
-                part.append(a.copy())  # a layer may reuse its output buffer
-            else:
-                part[self.pos:self.pos + k] = a
-        self.pos += k
-
-    def result(self):
-        if self.structure is None:
-            return None
-        if self.n is not None:
-            arrays = [p[:self.pos] for p in self.parts]
-        else:
-            arrays = [np.concatenate(p) if p[0].ndim else np.stack(p) for p in self.parts]
-        return pack_like(self.structure, arrays)
-
-
 class Trainer:
     """Mixin giving ``Model`` compile/fit/evaluate/predict (Keras 3's ``Trainer``).
 
@@ -330,6 +294,24 @@ class Trainer:
         return da.get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps,
                                    shuffle=False, float_dtype=self._float_dtype())
 
+    def _fit_adapters(self, x, y, sample_weight, batch_size, shuffle, class_weight, steps,
+                      validation_split, validation_data, validation_batch_size,
+                      validation_steps):
+        """The training adapter and the validation one (or None)."""
+        if not 0.0 <= float(validation_split) < 1.0:
+            raise ValueError(f"validation_split must be a float in [0, 1): the fraction of the "
+                             f"training data held out for validation, e.g. 0.2; got "
+                             f"validation_split={validation_split!r}.")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = self._split_validation(
+                x, y, sample_weight, validation_split)
+        train = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps,
+                                    shuffle=shuffle, class_weight=class_weight,
+                                    float_dtype=self._float_dtype())
+        val = None if validation_data is None else self._validation_adapter(
+            validation_data, validation_batch_size or batch_size, validation_steps)
+        return train, val
+
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -343,21 +325,12 @@ class Trainer:
         """
         self._assert_compiled("fit")
         verbose = _verbose(verbose)
-        if not 0.0 <= float(validation_split) < 1.0:
-            raise ValueError(f"validation_split must be a float in [0, 1): the fraction of the "
-                             f"training data held out for validation, e.g. 0.2; got "
-                             f"validation_split={validation_split!r}.")
+        train, val = self._fit_adapters(
+            x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch,
+            validation_split, validation_data, validation_batch_size, validation_steps)
         if not isinstance(validation_freq, (int, list, tuple)) or validation_freq == 0:
             raise ValueError(f"Expected `validation_freq` to be a positive int or a list of "
                              f"epochs. Received: validation_freq={validation_freq!r}")
-        if validation_split and validation_data is None:
-            (x, y, sample_weight), validation_data = self._split_validation(
-                x, y, sample_weight, validation_split)
-        train = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
-                                    steps=steps_per_epoch, shuffle=shuffle,
-                                    class_weight=class_weight, float_dtype=self._float_dtype())
-        val = None if validation_data is None else self._validation_adapter(
-            validation_data, validation_batch_size or batch_size, validation_steps)
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0,
                                      verbose=verbose, epochs=epochs, steps=train.num_batches,
@@ -440,7 +413,7 @@ class Trainer:
             callbacks = CallbackList(callbacks, add_progbar=verbose != 0, verbose=verbose,
                                      epochs=1, steps=adapter.num_batches, model=self)
         known = isinstance(adapter, da.ArrayDataAdapter) and steps is None
-        outputs = _Outputs(adapter.num_samples if known else None)
+        outputs = da.OutputCollector(adapter.num_samples if known else None)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         for step, data in enumerate(adapter.epoch()):
