@@ -138,6 +138,19 @@ def test_multi_output_loss_dict_by_output_name():
     assert list(history.history) == ["loss"]
 
 
+def test_multi_input_as_list_or_dict():
+    a, b = keras.Input((2,), name="a"), keras.Input((3,), name="b")
+    out = keras.layers.Dense(1)(keras.layers.Concatenate()([a, b]))
+    model = keras.Model([a, b], out)
+    model.compile(optimizer="sgd", loss="mse")
+    xa, xb, y = np.ones((10, 2)), np.ones((10, 3)), np.ones((10, 1))
+    as_list = model.evaluate([xa, xb], y, verbose=0)
+    assert model.evaluate({"a": xa, "b": xb}, y, verbose=0) == as_list
+    history = model.fit([xa, xb], y, validation_split=0.2, epochs=1, verbose=0)
+    assert history.params["steps"] == 1 and len(history.history["val_loss"]) == 1
+    assert model.predict({"a": xa, "b": xb}, batch_size=4, verbose=0).shape == (10, 1)
+
+
 def test_generator_input_for_fit_evaluate_predict(blobs, classifier):
     x, y = blobs
     model = classifier()
