@@ -295,10 +295,11 @@ def _refuse_code(config, safe_mode, filepath):
                   "rewrite the lambda as a named function, register it with "
                   "@keras.saving.register_keras_serializable() (or pass it in "
                   "custom_objects) and save the model again")
+    why = "which safe mode forbids" if safe_mode else "which tapeflow never does"
     raise UnsafeObjectError(
         f"layer {layer!r} holds a Python lambda (typically a `Lambda` layer). Loading it "
-        f"would execute code from the file, which safe mode forbids. {advice}; or rebuild "
-        f"the model in code and use load_weights().", filepath)
+        f"would execute code from the file, {why}. {advice}; or rebuild the model in code "
+        f"and use load_weights().", filepath)
 
 
 def _read_weights(model, raw, filepath, skip_mismatch=False):

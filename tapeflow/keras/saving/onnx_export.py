@@ -45,7 +45,7 @@ class _Builder:
 
     def name(self, hint):
         self._count += 1
-        return f"{hint}_{self._count}"
+        return f"{hint}__{self._count}"
 
     def const(self, array, hint):
         name = self.name(hint)
@@ -233,9 +233,13 @@ def build_onnx_model(model, opset=OPSET):
     def value_info(name, shape):
         dims = ["batch"] + [None if d is None else int(d) for d in shape[1:]]
         return helper.make_tensor_value_info(name, TensorProto.FLOAT, dims)
+    out_shapes = [tuple(t.shape) for t in (getattr(model, "outputs", None) or [])]
+    if len(out_shapes) != len(final):
+        raise ValueError(f"ONNX export: model {model.name!r} has no symbolic outputs; "
+                         f"export Sequential or Functional models.")
     graph = helper.make_graph(b.nodes, model.name, [value_info(n, s) for n, s in specs],
-                              [helper.make_tensor_value_info(n, TensorProto.FLOAT, None)
-                               for n in final], initializer=b.initializers)
+                              [value_info(n, s) for n, s in zip(final, out_shapes)],
+                              initializer=b.initializers)
     proto = helper.make_model(graph, producer_name="tapeflow",
                               opset_imports=[helper.make_opsetid("", opset)])
     proto.ir_version = min(proto.ir_version, 8)

@@ -11,8 +11,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import as_inputs, fixture_path, h5_listing
-from models_for_tests import BUILDERS
+from saving_testlib import BUILDERS, as_inputs, fixture_path, h5_listing
 
 from tapeflow.keras import saving
 
@@ -91,7 +90,7 @@ def test_written_weights_have_exactly_keras_layout(name, tmp_path):
 
 
 def _train_like_keras(entry):
-    from models_for_tests import trained_adam
+    from saving_testlib import trained_adam
     model = trained_adam()
     model.fit(np.array(entry["train_x"], np.float32), np.array(entry["train_y"], np.int32),
               epochs=2, batch_size=8, shuffle=False, verbose=0)

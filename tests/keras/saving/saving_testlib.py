@@ -1,7 +1,36 @@
-"""The fixture architectures rebuilt with tapeflow (same layers, same order)."""
+"""Helpers for the saving tests: fixture paths, a file lister, the fixture models
+rebuilt with tapeflow (same layers, same order as scripts/make_keras_fixtures.py)."""
+import io
+import os
+
+import numpy as np
+
 from tapeflow import keras
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fixtures",
+                        "keras3")
 L = keras.layers
+
+
+def fixture_path(name):
+    return os.path.join(FIXTURES, name)
+
+
+def h5_listing(source):
+    """``{path: (kind, shape, sorted attribute names)}`` of an HDF5 file or bytes."""
+    import h5py
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    out = {}
+    with h5py.File(source, "r") as h5:
+        h5.visititems(lambda name, obj: out.__setitem__(
+            name, (type(obj).__name__, getattr(obj, "shape", None), sorted(obj.attrs))))
+    return out
+
+
+def as_inputs(entry):
+    arrays = [np.array(x, np.float32) for x in entry["inputs"]]
+    return arrays if len(arrays) > 1 else arrays[0]
 
 
 def seq_mlp():

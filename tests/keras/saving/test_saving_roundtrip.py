@@ -3,8 +3,7 @@ import zipfile
 
 import numpy as np
 import pytest
-from conftest import h5_listing
-from models_for_tests import functional_merge, seq_mlp, seq_shapes
+from saving_testlib import functional_merge, h5_listing, seq_mlp, seq_shapes
 
 from tapeflow import keras
 from tapeflow.keras import saving
