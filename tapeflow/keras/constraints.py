@@ -10,6 +10,7 @@ Example:
 """
 from tapeflow.keras._objects import deserialize_object, serialize_object
 from tapeflow.ops import math as m
+from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get",
@@ -72,7 +73,7 @@ class NonNeg(Constraint):
     """Set negative entries to zero."""
 
     def __call__(self, w):
-        return m.multiply(w, m.cast(m.greater_equal(w, 0.0), w.dtype))
+        return nn.relu(w)
 
 
 class UnitNorm(Constraint):
