@@ -231,6 +231,13 @@ def test_terminate_on_nan_stops_cleanly(capsys, linear_model):
     assert "Batch 2: Invalid loss, terminating training" in capsys.readouterr().out
 
 
+def test_terminate_on_nan_raise_error(linear_model):
+    x = np.array([[np.nan, 0.0]] * 4)
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 0"):
+        linear_model().fit(x, np.ones((4, 1)), verbose=0,
+                           callbacks=[keras.callbacks.TerminateOnNaN(raise_error=True)])
+
+
 def test_stop_training_from_a_batch_callback(linear_model):
     def stop(batch, logs):
         if batch == 1:
