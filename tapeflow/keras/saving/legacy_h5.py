@@ -228,13 +228,28 @@ def _compile_legacy(model, training, custom_objects):
         if opt_cfg.get("class_name"):
             optimizer = _legacy_optimizer(optimizers, opt_cfg)
         model.compile(optimizer=optimizer, loss=training.get("loss"),
-                      metrics=training.get("metrics"),
+                      metrics=_legacy_metrics(training.get("metrics")),
                       loss_weights=training.get("loss_weights"),
-                      weighted_metrics=training.get("weighted_metrics"))
+                      weighted_metrics=_legacy_metrics(training.get("weighted_metrics")))
     except Exception as err:  # noqa: BLE001 - an untranslatable Keras-2 setting
         warnings.warn(f"The model was loaded but its Keras-2 compile settings could not be "
                       f"restored ({type(err).__name__}: {err}); call model.compile() again.",
                       stacklevel=3)
+
+
+def _legacy_metrics(metrics):
+    """Keras-2 metric lists (nested per output, ``MeanMetricWrapper`` dicts) as names."""
+    if metrics is None:
+        return None
+    flat = []
+    for item in metrics if isinstance(metrics, list) else [metrics]:
+        if isinstance(item, list):
+            flat.extend(_legacy_metrics(item))
+        elif isinstance(item, dict) and item.get("class_name") == "MeanMetricWrapper":
+            flat.append((item.get("config") or {}).get("name"))
+        else:
+            flat.append(item)
+    return flat
 
 
 def _legacy_optimizer(optimizers, opt_cfg):

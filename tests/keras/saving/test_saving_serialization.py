@@ -1,0 +1,106 @@
+"""serialize_keras_object / deserialize_keras_object and the custom-object registry."""
+import numpy as np
+import pytest
+
+import tapeflow as tf
+from tapeflow import keras
+from tapeflow.keras import saving
+from tapeflow.keras.saving import object_registration as registry
+from tapeflow.keras.saving.serialization import (deserialize_keras_object, keras_public_name,
+                                                  resolve_object, serialize_keras_object)
+
+
+def test_public_names_of_tapeflow_classes():
+    assert keras_public_name(keras.layers.Dense) == ("keras.layers", "Dense")
+    assert keras_public_name(keras.Sequential) == ("keras", "Sequential")
+    assert keras_public_name(keras.models.Functional) == ("keras.src.models.functional",
+                                                          "Functional")
+    assert keras_public_name(keras.optimizers.Adam) == ("keras.optimizers", "Adam")
+    assert keras_public_name(keras.losses.SparseCategoricalCrossentropy) == (
+        "keras.losses", "SparseCategoricalCrossentropy")
+    assert keras_public_name(dict) is None
+
+
+def test_optimizer_and_loss_dicts_round_trip():
+    opt = keras.optimizers.Adam(learning_rate=0.5, beta_1=0.8)
+    cfg = serialize_keras_object(opt)
+    assert (cfg["module"], cfg["class_name"], cfg["registered_name"]) == (
+        "keras.optimizers", "Adam", None)
+    back = deserialize_keras_object(cfg)
+    assert type(back) is keras.optimizers.Adam and back.beta_1 == 0.8
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    assert deserialize_keras_object(serialize_keras_object(loss)).get_config()[
+        "from_logits"] is True
+
+
+def test_special_values():
+    assert serialize_keras_object(np.float32(1.5)) == 1.5
+    cfg = serialize_keras_object(np.arange(3, dtype=np.int16))
+    assert cfg == {"class_name": "__numpy__", "config": {"value": [0, 1, 2],
+                                                         "dtype": "int16"}}
+    assert deserialize_keras_object(cfg).dtype == np.int16
+    tensor = deserialize_keras_object(serialize_keras_object(tf.constant([1.0, 2.0])))
+    assert tensor.numpy().tolist() == [1.0, 2.0]
+    assert serialize_keras_object((1, (2, 3))) == [1, [2, 3]]
+    assert deserialize_keras_object(serialize_keras_object(slice(1, None, 2))) == \
+        slice(1, None, 2)
+    assert deserialize_keras_object(serialize_keras_object(b"ab")) == b"ab"
+
+
+def test_builtin_function_by_name():
+    cfg = serialize_keras_object(keras.activations.relu)
+    assert cfg == {"module": "keras.activations", "class_name": "function",
+                   "config": "relu", "registered_name": "relu"}
+    assert deserialize_keras_object(cfg) is keras.activations.relu
+    keras_written = {"module": "builtins", "class_name": "function", "config": "tanh",
+                     "registered_name": "function"}
+    assert deserialize_keras_object(keras_written) is keras.activations.tanh
+
+
+def test_registered_function_and_scopes():
+    @saving.register_keras_serializable(package="ser")
+    def cube(x):
+        return x ** 3
+
+    cfg = serialize_keras_object(cube)
+    assert cfg["registered_name"] == "ser>cube" and cfg["config"] == "ser>cube"
+    assert deserialize_keras_object(cfg) is cube
+
+    def other(x):
+        return x
+
+    with pytest.raises(saving.UnknownObjectError, match="'other'"):
+        resolve_object("other", "mymodule", None, kind="function")
+    with saving.custom_object_scope({"other": other}):
+        assert resolve_object("other", "mymodule", None, kind="function") is other
+    assert resolve_object("other", "mymodule", None, {"other": other}, "function") is other
+
+
+def test_register_twice_under_another_name_is_an_error():
+    class Thing:
+        def get_config(self):
+            return {}
+
+    saving.register_keras_serializable("a")(Thing)
+    with pytest.raises(ValueError, match="already been registered"):
+        saving.register_keras_serializable("b")(Thing)
+    with pytest.raises(ValueError, match="get_config"):
+        saving.register_keras_serializable("a")(type("NoConfig", (), {}))
+    registry.GLOBAL_CUSTOM_OBJECTS.pop("a>Thing")
+    registry.GLOBAL_CUSTOM_NAMES.pop(Thing)
+
+
+def test_lambda_is_written_like_keras_but_never_loaded():
+    cfg = serialize_keras_object(lambda x: x + 1)
+    assert cfg["class_name"] == "__lambda__" and len(cfg["config"]["value"]) == 3
+    with pytest.raises(saving.UnsafeObjectError, match="safe_mode=False"):
+        deserialize_keras_object(cfg)
+    with pytest.raises(saving.UnsafeObjectError, match="never runs code"):
+        deserialize_keras_object(cfg, safe_mode=False)
+
+
+def test_unknown_keras_class_says_what_to_do():
+    with pytest.raises(saving.UnknownObjectError) as info:
+        deserialize_keras_object({"module": "keras.layers", "class_name": "Conv7D",
+                                  "config": {}, "registered_name": None})
+    assert "'Conv7D'" in str(info.value) and "custom_objects" in str(info.value)
