@@ -18,9 +18,43 @@ Example:
     >>> serialize_object(Zeros(), "keras.initializers")["class_name"]
     'Zeros'
 """
+import contextlib
 import inspect
 
-__all__ = ["serialize_object", "deserialize_object", "dtype_policy", "policy_name"]
+__all__ = ["serialize_object", "deserialize_object", "dtype_policy", "policy_name",
+           "custom_object_scope", "current_custom_objects", "lookup_custom"]
+
+_SCOPES = []
+
+
+def current_custom_objects():
+    """The ``custom_objects`` of every enclosing :func:`custom_object_scope`."""
+    merged = {}
+    for scope in _SCOPES:
+        merged.update(scope)
+    return merged
+
+
+@contextlib.contextmanager
+def custom_object_scope(custom_objects):
+    """Make ``custom_objects`` visible to nested deserialization."""
+    _SCOPES.append(dict(custom_objects or {}))
+    try:
+        yield
+    finally:
+        _SCOPES.pop()
+
+
+def lookup_custom(names, custom_objects=None):
+    """A user object for any of ``names``: from ``custom_objects``, the enclosing
+    scopes, then ``keras.saving``'s registry (``register_keras_serializable``)."""
+    tables = [custom_objects or {}, current_custom_objects()]
+    for name in names:
+        for table in tables:
+            if isinstance(name, str) and name in table:
+                return table[name]
+    from tapeflow.keras.saving import object_registration
+    return object_registration.lookup_custom_object(*names)
 
 
 def serialize_object(obj, module):
@@ -46,20 +80,19 @@ def deserialize_object(identifier, table, kind, custom_objects=None, aliases=Non
         aliases: ``{alias: (class_name, config)}`` e.g. ``"glorot_uniform"``.
     """
     lookup = dict(table)
-    if custom_objects:
-        lookup.update(custom_objects)
     aliases = aliases or {}
     if isinstance(identifier, dict):
         name = identifier.get("class_name")
         config = identifier.get("config") or {}
         registered = identifier.get("registered_name")
-        cls = lookup.get(name) or (lookup.get(registered) if registered else None)
-        if cls is None and registered and ">" in registered:
-            cls = lookup.get(registered.split(">", 1)[1])
+        cls = lookup_custom([registered, name], custom_objects) or lookup.get(name)
         if cls is None:
             raise ValueError(_unknown(kind, name, lookup, aliases))
         return cls.from_config(dict(config)) if hasattr(cls, "from_config") else cls(**config)
     if isinstance(identifier, str):
+        custom = lookup_custom([identifier], custom_objects)
+        if custom is not None:
+            return custom() if inspect.isclass(custom) else custom
         if identifier in aliases:
             name, config = aliases[identifier]
             return lookup[name](**config)

@@ -232,10 +232,11 @@ def serialize(activation):
 
 def deserialize(config, custom_objects=None):
     """Inverse of :func:`serialize`: a name or dict back to the function."""
-    custom_objects = custom_objects or {}
     if isinstance(config, str):
-        if config in custom_objects:
-            return custom_objects[config]
+        from tapeflow.keras._objects import lookup_custom
+        custom = lookup_custom([config], custom_objects)
+        if custom is not None:
+            return custom
         if config in _BY_NAME:
             return _BY_NAME[config]
         raise ValueError(f"Unknown activation function: {config!r}. Known: "
@@ -243,6 +244,12 @@ def deserialize(config, custom_objects=None):
                          f"passed via custom_objects.")
     if isinstance(config, dict):
         if config.get("class_name") == "function":
+            registered = config.get("registered_name")
+            if registered and registered != "function":
+                from tapeflow.keras._objects import lookup_custom
+                custom = lookup_custom([registered], custom_objects)
+                if custom is not None:
+                    return custom
             return deserialize(config.get("config"), custom_objects)
         from tapeflow.keras.layers import deserialize as deserialize_layer
         return deserialize_layer(config, custom_objects=custom_objects)

@@ -216,16 +216,15 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from tapeflow.keras.layers.serialization import current_custom_objects
+        from tapeflow.keras._objects import lookup_custom
         config = dict(config)
         fn = config.pop("function")
-        custom = dict(current_custom_objects())
-        custom.update(custom_objects or {})
+        found = lookup_custom([fn.get("registered_name"), fn.get("config")], custom_objects) \
+            if isinstance(fn, dict) and fn.get("class_name") == "function" else None
         if callable(fn):
             function = fn
-        elif isinstance(fn, dict) and fn.get("class_name") == "function" and \
-                fn.get("config") in custom:
-            function = custom[fn["config"]]
+        elif found is not None:
+            function = found
         elif isinstance(fn, dict) and fn.get("class_name") == "__lambda__":
             raise ValueError(
                 "Requested the deserialization of a `Lambda` layer whose `function` is a "

@@ -14,13 +14,12 @@ Example:
     >>> deserialize(d).units
     3
 """
-import contextlib
+from tapeflow.keras._objects import current_custom_objects, custom_object_scope, lookup_custom
 
 __all__ = ["serialize", "deserialize", "register", "custom_object_scope",
            "current_custom_objects"]
 
 _BUILTIN = {}
-_SCOPES = []
 
 
 def register(*classes, module="keras.layers", registered_name=None):
@@ -31,24 +30,6 @@ def register(*classes, module="keras.layers", registered_name=None):
     """
     for cls in classes:
         _BUILTIN[cls.__name__] = (cls, module, registered_name)
-
-
-def current_custom_objects():
-    """The ``custom_objects`` of every enclosing :func:`custom_object_scope`."""
-    merged = {}
-    for scope in _SCOPES:
-        merged.update(scope)
-    return merged
-
-
-@contextlib.contextmanager
-def custom_object_scope(custom_objects):
-    """Make ``custom_objects`` visible to nested deserialization."""
-    _SCOPES.append(dict(custom_objects or {}))
-    try:
-        yield
-    finally:
-        _SCOPES.pop()
 
 
 def _module_of(obj):
@@ -76,11 +57,9 @@ def serialize(layer):
 def _find_class(config, custom):
     name = config.get("class_name")
     registered = config.get("registered_name")
-    for key in (registered, name):
-        if key and key in custom:
-            return custom[key]
-    if registered and ">" in registered and registered.split(">", 1)[1] in custom:
-        return custom[registered.split(">", 1)[1]]
+    found = lookup_custom([registered, name], custom)
+    if found is not None:
+        return found
     if name not in _BUILTIN:
         import tapeflow.keras.models  # noqa: F401  (registers Sequential, Functional ...)
     if name in _BUILTIN:

@@ -234,3 +234,25 @@ def test_layer_output_and_input_properties():
     with pytest.raises(AttributeError, match="has never been called"):
         _ = L.Dense(2).output
     assert "Dense name=" in repr(layer)
+
+
+def my_activation(x):
+    return x * 3.0
+
+
+class MyInit(keras.initializers.Initializer):
+    def __call__(self, shape, dtype=None):
+        return tf.ones(shape) * 2.0
+
+
+def test_custom_objects_reach_nested_configs():
+    layer = L.Dense(2, activation=my_activation, kernel_initializer=MyInit(), name="c")
+    config = keras.layers.serialize(layer)
+    assert config["config"]["activation"]["config"] == "my_activation"
+    with pytest.raises(ValueError, match="custom_objects"):
+        keras.layers.deserialize(config)
+    back = keras.layers.deserialize(config, custom_objects={"my_activation": my_activation,
+                                                            "MyInit": MyInit})
+    assert back.activation is my_activation and isinstance(back.kernel_initializer, MyInit)
+    back.build((None, 1))
+    assert back(np.ones((1, 1))).numpy().tolist() == [[6.0, 6.0]]  # 3 * (1 * 2)
