@@ -29,7 +29,7 @@ import warnings
 
 import numpy as np
 
-from tapeflow.keras.callbacks import Callback
+from tapeflow.keras.callbacks.callback import Callback
 from tapeflow.keras.callbacks._monitor import monitor_op as _monitor_op
 from tapeflow.keras.saving import file_io
 

@@ -166,3 +166,22 @@ def test_model_that_never_saw_data_still_saves_with_warning(tmp_path):
     with pytest.warns(UserWarning, match="not yet been built"):
         saving.save_model(model, tmp_path / "unbuilt.keras")
     assert not saving.load_model(tmp_path / "unbuilt.keras").built
+
+
+def _halved_mse(y_true, y_pred):
+    return keras.losses.mean_squared_error(y_true, y_pred) / 2.0
+
+
+def test_custom_loss_function_needs_custom_objects(tmp_path):
+    model = seq_mlp()
+    model.compile(optimizer="sgd", loss=_halved_mse)
+    x, y = np.ones((4, 4), np.float32), np.ones((4, 3), np.float32)
+    model.fit(x, y, verbose=0)
+    saving.save_model(model, tmp_path / "loss.keras")
+    with pytest.raises(saving.UnknownObjectError, match="_halved_mse"):
+        saving.load_model(tmp_path / "loss.keras")
+    loaded = saving.load_model(tmp_path / "loss.keras",
+                               custom_objects={"_halved_mse": _halved_mse})
+    assert loaded.evaluate(x, y, verbose=0) == model.evaluate(x, y, verbose=0)
+    # compile=False needs no custom objects at all
+    assert saving.load_model(tmp_path / "loss.keras", compile=False).optimizer is None
