@@ -23,78 +23,23 @@ Example:
     >>> [w.path for w in layer.weights]
     ['scale/w']
 """
-import functools
-import inspect
-
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.keras._objects import dtype_policy, policy_name
+from tapeflow.keras._objects import dtype_policy
 from tapeflow.keras.layers.input_spec import assert_input_compatibility
 from tapeflow.keras.layers.keras_tensor import (KerasTensor, Node, any_keras_tensor, no_tape,
                                                 zeros_like_spec)
+from tapeflow.keras.layers.layer_utils import (KERAS2_ADD_WEIGHT, KERAS3_ADD_WEIGHT,
+                                               DTypePolicy, auto_config, call_context,
+                                               call_info, init_state, is_default_build,
+                                               shape_struct, unique, wrap_build)
 from tapeflow.keras.utils.naming import auto_name
 from tapeflow.ops import math as m
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Layer", "DTypePolicy", "call_context"]
-
-
-class _CallContext:
-    """Who is calling whom right now: the ``training`` flag of the outermost call
-    propagates to nested layers, and each outermost call gets a fresh id that tags
-    the losses it produces."""
-
-    __slots__ = ("training", "depth", "call_id")
-
-    def __init__(self):
-        self.training, self.depth, self.call_id = None, 0, 0
-
-
-call_context = _CallContext()
-
-
-class DTypePolicy:
-    """The dtype a layer computes in and stores its variables in (one name here)."""
-
-    def __init__(self, name="float32"):
-        self.name = policy_name(name)
-        self.compute_dtype = self.variable_dtype = self.name
-
-    def get_config(self):
-        return {"name": self.name}
-
-    def __repr__(self):
-        return f'<DTypePolicy "{self.name}">'
-
-
-@functools.lru_cache(maxsize=None)
-def _call_info(cls):
-    """(passes ``training``, its default, accepts ``mask``, takes ``**kwargs``)."""
-    params = inspect.signature(cls.call).parameters
-    var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    training = "training" in params or var_kw
-    default = params["training"].default if "training" in params else None
-    if default is inspect.Parameter.empty:
-        default = None
-    return training, default, "mask" in params or var_kw
-
-
-def _is_default_build(cls):
-    return getattr(cls.build, "_default_build", False)
-
-
-def _shape_struct(x, batch_none=False):
-    """The shape of every tensor in ``x``, in ``x``'s structure."""
-    def one(t):
-        s = tuple(t.shape)
-        return (None,) + s[1:] if batch_none and s else s
-    if isinstance(x, (list, tuple)):
-        return [one(t) for t in flatten(x)]
-    if isinstance(x, dict):
-        return {k: one(t) for k, t in x.items()}
-    return one(x)
 
 
 def _trackable(value):
@@ -122,15 +67,6 @@ def _collect(value, layers, variables):
             _collect(v, layers, variables)
 
 
-def _unique(items):
-    seen, out = set(), []
-    for x in items:
-        if id(x) not in seen:
-            seen.add(id(x))
-            out.append(x)
-    return out
-
-
 class Layer:
     """Base class of all layers (and, through ``Model``, of all models).
 
@@ -155,7 +91,7 @@ class Layer:
         super().__init_subclass__(**kwargs)
         build = cls.__dict__.get("build")
         if build is not None and not getattr(build, "_wrapped", False):
-            cls.build = _wrap_build(build)
+            cls.build = wrap_build(build)
 
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
                  name=None, **kwargs):
@@ -169,7 +105,7 @@ class Layer:
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Argument `name` must be a string and cannot contain character "
                              f"`/`. Received: name={name!r} (of type {type(name)})")
-        _init_state(self)
+        init_state(self)
         d = self.__dict__
         d["name"] = name or auto_name(self)
         d["_trainable"] = bool(trainable)
@@ -190,7 +126,7 @@ class Layer:
         if _trackable(value):
             d = self.__dict__
             if "_tracked" not in d:
-                _init_state(self)
+                init_state(self)
             if name not in d["_tracked"]:
                 d["_tracked"].append(name)
             if isinstance(value, Variable):
@@ -218,7 +154,7 @@ class Layer:
 
     def _sublayers(self):
         """Direct sub-layers, in the order they were assigned."""
-        return _unique(self._scan()[0])
+        return unique(self._scan()[0])
 
     def _flatten_layers(self, include_self=True, recursive=True):
         out = [self] if include_self else []
@@ -274,7 +210,7 @@ class Layer:
         own = self._own_trainable + self._own_non_trainable + self._scan()[1]
         for layer in self._sublayers():
             own.extend(layer.weights)
-        return _unique(own)
+        return unique(own)
 
     variables = weights
 
@@ -343,14 +279,14 @@ class Layer:
         ...), an Initializer or a callable ``(shape, dtype) -> array``; by default
         glorot_uniform for floats.
         """
-        order = _KERAS3_ADD_WEIGHT
+        order = KERAS3_ADD_WEIGHT
         if args and isinstance(args[0], str):
-            order = _KERAS2_ADD_WEIGHT
+            order = KERAS2_ADD_WEIGHT
         for key, value in zip(order, args):
             if key in kwargs:
                 raise TypeError(f"add_weight() got multiple values for argument {key!r}.")
             kwargs[key] = value
-        unknown = set(kwargs) - set(_KERAS3_ADD_WEIGHT)
+        unknown = set(kwargs) - set(KERAS3_ADD_WEIGHT)
         if unknown:
             raise TypeError(f"add_weight() got unexpected keyword arguments {sorted(unknown)}.")
         return self._add_weight(**kwargs)
@@ -429,7 +365,7 @@ class Layer:
         """KerasTensors for the outputs: from ``compute_output_shape`` when a layer
         defines it, otherwise by running ``call`` on zeros (batch size 1)."""
         try:
-            shapes = self.compute_output_shape(_shape_struct(inputs))
+            shapes = self.compute_output_shape(shape_struct(inputs))
         except NotImplementedError:
             return self._output_spec_by_running(inputs, *args, **kwargs)
         first = flatten(inputs)[0]
@@ -454,9 +390,9 @@ class Layer:
         return pack_like(out, [spec(t) for t in flatten(out)])
 
     def _maybe_build(self, inputs):
-        shapes = _shape_struct(inputs, batch_none=True)
+        shapes = shape_struct(inputs, batch_none=True)
         self.__dict__["_build_shapes"] = shapes
-        if not _is_default_build(type(self)):
+        if not is_default_build(type(self)):
             self.build(shapes)
 
     def _check_inputs(self, inputs):
@@ -486,18 +422,30 @@ class Layer:
             arr = arr.astype(np.int32 if arr.dtype.itemsize <= 4 else np.int64, copy=False)
         return Tensor(arr)
 
-    def __call__(self, *args, **kwargs):
-        d = self.__dict__
-        if "name" not in d:
+    def _split_inputs(self, args, kwargs):
+        if "name" not in self.__dict__:
             raise RuntimeError(f"{type(self).__name__} was called before Layer.__init__ ran: "
                                f"call super().__init__() first in __init__.")
         if args:
-            inputs, rest = args[0], args[1:]
-        elif "inputs" in kwargs:
-            inputs, rest = kwargs.pop("inputs"), ()
-        else:
-            raise TypeError(f"Layer \"{self.name}\" was called without inputs; call it as "
-                            f"layer(x).")
+            return args[0], args[1:]
+        if "inputs" in kwargs:
+            return kwargs.pop("inputs"), ()
+        raise TypeError(f'Layer "{self.name}" was called without inputs; call it as layer(x).')
+
+    def _call_kwargs(self, kwargs):
+        """Resolve ``training`` (explicit, else the enclosing call's, else the default)."""
+        has_training, default, has_mask = call_info(type(self))
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = call_context.training if call_context.training is not None else default
+        if has_training:
+            kwargs["training"] = training
+        if not has_mask:
+            kwargs.pop("mask", None)
+        return training
+
+    def __call__(self, *args, **kwargs):
+        inputs, rest = self._split_inputs(args, kwargs)
         if type(inputs) is not Tensor:
             if any_keras_tensor(inputs):
                 return self._symbolic_call(inputs, rest, kwargs)
@@ -505,32 +453,24 @@ class Layer:
         elif self.autocast and inputs._value.dtype != self._np_dtype and \
                 inputs._value.dtype.kind == "f":
             inputs = m.cast(inputs, self._np_dtype)
+        d = self.__dict__
         if d["_input_spec"] is not None:
             self._check_inputs(inputs)
         if not d["built"]:
             self._maybe_build(inputs)
-        has_training, default, has_mask = _call_info(type(self))
+        training = self._call_kwargs(kwargs)
         ctx = call_context
-        training = kwargs.pop("training", None)
-        if training is None:
-            training = ctx.training if ctx.training is not None else default
-        if has_training:
-            kwargs["training"] = training
-        if not has_mask:
-            kwargs.pop("mask", None)
         if ctx.depth == 0:
-            ctx.call_id += 1
+            ctx.call_id += 1  # a new outermost call: losses of earlier calls are stale
         d["_last_call_id"] = ctx.call_id
-        saved = ctx.training
-        ctx.training = training
+        saved, ctx.training = ctx.training, training
         ctx.depth += 1
         try:
             outputs = self.call(inputs, *rest, **kwargs)
         finally:
             ctx.depth -= 1
             ctx.training = saved
-        if not d["built"]:
-            d["built"] = True
+        d["built"] = True
         if d["activity_regularizer"] is not None:
             for out in flatten(outputs):
                 self.add_loss(d["activity_regularizer"](out))
@@ -582,7 +522,7 @@ class Layer:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         cls = type(self)
         if cls.get_config is Layer.get_config and cls.__init__ is not Layer.__init__:
-            config.update(_auto_config(self))
+            config.update(auto_config(self))
         return config
 
     @classmethod
@@ -594,7 +534,7 @@ class Layer:
         """``{"input_shape": ...}`` for layers with their own ``build`` (as Keras 3.15
         writes it; weightless layers without one get no build config)."""
         shapes = self.__dict__.get("_build_shapes")
-        if shapes is None or _is_default_build(type(self)):
+        if shapes is None or is_default_build(type(self)):
             return None
         return {"input_shape": shapes}
 
@@ -607,61 +547,3 @@ class Layer:
     def __repr__(self):
         return (f"<{type(self).__name__} name={self.__dict__.get('name')}, "
                 f"built={self.__dict__.get('built', False)}>")
-
-
-def _init_state(layer):
-    d = layer.__dict__
-    if "_tracked" in d:
-        return
-    d.update(_tracked=[], _own_trainable=[], _own_non_trainable=[], _regularized=[],
-             _losses=[], _loss_call_id=None, _last_call_id=None, _inbound_nodes=[],
-             _build_shapes=None, built=False, _input_spec=None)
-    d.setdefault("_trainable", True)
-    d.setdefault("activity_regularizer", None)
-
-
-def _wrap_build(build):
-    @functools.wraps(build)
-    def wrapper(self, *args, **kwargs):
-        d = self.__dict__
-        if "_tracked" not in d:
-            raise RuntimeError(f"{type(self).__name__}.build() was called before "
-                               f"Layer.__init__: call super().__init__() first in __init__.")
-        shape = args[0] if args else kwargs.get("input_shape")
-        if shape is not None and d.get("_build_shapes") is None:
-            d["_build_shapes"] = shape
-        build(self, *args, **kwargs)
-        d["built"] = True
-    wrapper._wrapped = True
-    wrapper._default_build = getattr(build, "_default_build", False)
-    return wrapper
-
-
-_SIMPLE = (type(None), bool, int, float, str)
-_KERAS3_ADD_WEIGHT = ("shape", "initializer", "dtype", "trainable", "autocast", "regularizer",
-                      "constraint", "aggregation", "overwrite_with_gradient", "name")
-_KERAS2_ADD_WEIGHT = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
-                      "constraint")
-
-
-def _auto_config(layer):
-    args, kwargs = layer._init_args
-    try:
-        bound = inspect.signature(type(layer).__init__).bind(None, *args, **kwargs)
-    except TypeError:
-        bound = None
-    values = {}
-    if bound is not None:
-        for name, value in list(bound.arguments.items())[1:]:
-            param = inspect.signature(type(layer).__init__).parameters[name]
-            if param.kind is param.VAR_KEYWORD:
-                values.update(value)
-            elif param.kind is not param.VAR_POSITIONAL:
-                values[name] = value
-    values = {k: v for k, v in values.items() if k not in ("name", "trainable", "dtype")}
-    if all(isinstance(v, _SIMPLE) or (isinstance(v, (list, tuple)) and all(
-            isinstance(e, _SIMPLE) for e in v)) for v in values.values()):
-        return values
-    raise NotImplementedError(
-        f"Layer {type(layer).__name__} has arguments {list(values)} in `__init__()` that "
-        f"are not plain values, and therefore must override `get_config()`.")

@@ -188,10 +188,10 @@ class Model(Trainer, Layer):
     # --- config ----------------------------------------------------------------------------------
     def get_config(self):
         """Subclassed models: ``name``/``trainable`` plus plain constructor arguments."""
-        from tapeflow.keras.layers.base import _auto_config
+        from tapeflow.keras.layers.layer_utils import auto_config
         config = {"name": self.name, "trainable": self.trainable}
         try:
-            config.update(_auto_config(self))
+            config.update(auto_config(self))
         except NotImplementedError:
             pass
         params = inspect.signature(type(self).__init__).parameters
