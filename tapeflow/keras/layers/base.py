@@ -11,6 +11,7 @@ tracked automatically, so ``weights`` and ``trainable_variables`` find them.
 Example:
     >>> import numpy as np
     >>> from tapeflow import keras
+    >>> keras.backend.clear_session()
     >>> class Scale(keras.layers.Layer):
     ...     def build(self, input_shape):
     ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones",

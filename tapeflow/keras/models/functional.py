@@ -6,6 +6,7 @@ precomputed list of steps (a loop over layers, no graph walking).
 Example:
     >>> import numpy as np
     >>> from tapeflow import keras
+    >>> keras.backend.clear_session()   # restart automatic names at "dense"
     >>> inputs = keras.Input(shape=(4,))
     >>> hidden = keras.layers.Dense(5, activation="relu")(inputs)
     >>> outputs = keras.layers.Dense(3, activation="softmax")(hidden)
