@@ -9,7 +9,10 @@ average (``use_ema``) -> constraints -> ``iterations += 1``.
 Subclasses own only ``build`` (slot variables), ``update_step`` and ``get_config``.
 ``update_step(gradient, variable, learning_rate)`` receives NumPy arrays and a float
 and updates ``variable._value`` in place, with ``out=`` into ``self._scratch(variable)``,
-a preallocated buffer shaped like the variable, so a step allocates nothing.
+a preallocated buffer shaped like the variable, so a step allocates nothing. Built-in
+subclasses reach their buffers only through ``_slot``/``_scratch``, which lets the
+base update a big variable as two halves on two threads when that is measured to be
+faster (see :mod:`tapeflow.keras.optimizers.parallel`).
 
 Example:
     >>> import tapeflow as tf
@@ -20,45 +23,18 @@ Example:
     >>> w.numpy(), int(opt.iterations)
     (array([0.9, 2.1], dtype=float32), 1)
 """
-import os
 import re
+import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from tapeflow.keras.losses.loss import auto_name
+from tapeflow.keras.optimizers import parallel as P
 from tapeflow.keras.optimizers import schedules as S
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Optimizer"]
-
-# Element-wise NumPy runs on one core while BLAS sits idle during the update, and the
-# square roots and divisions of the big kernels are compute-bound: variables at least
-# this large are updated as two halves on two threads (NumPy releases the GIL inside
-# ufunc loops). Set TAPEFLOW_OPTIMIZER_THREADS=1 to turn it off.
-PARALLEL_MIN_SIZE = 300_000  # measured crossover: 784x256 loses, 784x512 gains
-_POOL = []
-
-
-def _pool():
-    if not _POOL:
-        threads = int(os.environ.get("TAPEFLOW_OPTIMIZER_THREADS", min(os.cpu_count() or 1, 2)))
-        _POOL.append(ThreadPoolExecutor(1, thread_name_prefix="tapeflow-opt")
-                     if threads > 1 else None)
-    return _POOL[0]
-
-
-class _Half:
-    """One contiguous half of a large variable: what ``update_step`` sees on a thread.
-    ``_slot``/``_scratch`` map it to the same half of the slot and scratch buffers."""
-
-    __slots__ = ("_value", "index", "span", "scratch", "name")
-
-    def __init__(self, value, index, span, scratch, name):
-        self._value, self.index, self.span, self.scratch, self.name = \
-            value, index, span, scratch, name
-
 
 class Optimizer:
     """Base class of Keras optimizers (see the module docstring for the step order).
@@ -112,6 +88,7 @@ class Optimizer:
         self._index = {}
         self._scratch_views = {}
         self._exclude_ids, self._exclude_pattern = set(), None
+        self._split_policy = P.SplitPolicy()
         self._iterations = self._track(Variable(np.int64(0), trainable=False, name="iteration",
                                                 path=f"{self.name}/iteration"))
         self._learning_rate = self._make_learning_rate(learning_rate)
@@ -235,13 +212,13 @@ class Optimizer:
 
     def _scratch(self, variable, which=0):
         """A preallocated buffer shaped like ``variable`` (two per variable: 0 and 1)."""
-        if type(variable) is _Half:
+        if type(variable) is P.Half:
             return variable.scratch[which]
         return self._scratch_views[id(variable)][which]
 
     def _slot(self, slots, variable):
         """The NumPy buffer of ``variable``'s slot in the list ``slots``."""
-        if type(variable) is _Half:
+        if type(variable) is P.Half:
             return slots[variable.index]._value.reshape(-1)[variable.span]
         return slots[self._index[id(variable)]]._value
 
@@ -296,30 +273,25 @@ class Optimizer:
         self._apply_weight_decay(variables, lr)
         self._backend_update_step(grads, variables, lr)
 
-    _splittable = False  # built-in subclasses only touch buffers via _slot/_scratch
+    _splittable = False  # built-in subclasses touch buffers only via _slot/_scratch
 
     def _backend_update_step(self, grads, variables, learning_rate):
-        pool = _pool() if self._splittable else None
-        for g, v in zip(grads, variables):
-            if pool is None or v._value.size < PARALLEL_MIN_SIZE or \
-                    not v._value.flags.c_contiguous:
+        big = [self._splittable and v._value.size >= P.PARALLEL_MIN_SIZE and
+               v._value.flags.c_contiguous for v in variables]
+        pool = P.pool() if any(big) else None
+        split, timed = self._split_policy.next() if pool is not None else (False, False)
+        start = time.perf_counter() if timed else 0.0
+        for g, v, b in zip(grads, variables, big):
+            if not (split and b):
                 self.update_step(g, v, learning_rate)
                 continue
-            (g1, h1), (g2, h2) = self._halves(g, v)
+            i = self._index[id(v)]
+            (g1, h1), (g2, h2) = P.halves(g, v, i, self._scratch_views[id(v)])
             job = pool.submit(self.update_step, g2, h2, learning_rate)
             self.update_step(g1, h1, learning_rate)
             job.result()
-
-    def _halves(self, gradient, variable):
-        n = variable._value.size
-        flat_w, flat_g = variable._value.reshape(-1), np.ravel(gradient)
-        index, scratch = self._index[id(variable)], self._scratch_views[id(variable)]
-        out = []
-        for span in (slice(0, n // 2), slice(n // 2, n)):
-            half = _Half(flat_w[span], index, span,
-                         tuple(buf.reshape(-1)[span] for buf in scratch), variable.name)
-            out.append((flat_g[span], half))
-        return out
+        if timed:
+            self._split_policy.record(split, time.perf_counter() - start)
 
     def update_step(self, gradient, variable, learning_rate):
         """Update ``variable._value`` in place from ``gradient`` (subclasses implement)."""

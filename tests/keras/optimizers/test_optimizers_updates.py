@@ -10,7 +10,7 @@ import pytest
 
 import tapeflow as tf
 from tapeflow.keras import optimizers
-from tapeflow.keras.optimizers import base
+from tapeflow.keras.optimizers import parallel
 
 
 def step(opt, w, g):
@@ -328,21 +328,34 @@ def test_ema_tracks_and_finalizes():
 
 @pytest.mark.parametrize("cls", [optimizers.RMSprop, optimizers.Adam, optimizers.Adagrad,
                                  optimizers.Nadam, optimizers.Adamax])
-def test_two_thread_split_matches_single_thread(cls, monkeypatch):
+def test_two_thread_split_matches_single_thread(cls):
     rng = np.random.default_rng(0)
     init = rng.normal(size=(600, 520)).astype(np.float32)   # 312,000 >= the split size
+    assert init.size >= parallel.PARALLEL_MIN_SIZE
     grads = [rng.normal(size=init.shape).astype(np.float32) for _ in range(3)]
     results = []
-    for size in (10 ** 9, base.PARALLEL_MIN_SIZE):
-        monkeypatch.setattr(base, "PARALLEL_MIN_SIZE", size)
-        w = tf.Variable(init)
+    for split in (False, True):
+        w, small = tf.Variable(init), tf.Variable(init[:2, :3])
         opt = cls(learning_rate=0.01)
+        opt._split_policy = parallel.SplitPolicy(force=split)
         for g in grads:
-            opt.apply_gradients([(tf.constant(g), w)])
+            opt.apply_gradients([(tf.constant(g), w), (tf.constant(g[:2, :3]), small)])
         results.append((w.numpy(), [v.numpy() for v in opt.variables]))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     for a, b in zip(results[0][1], results[1][1]):
         np.testing.assert_array_equal(a, b)
+
+
+def test_split_policy_measures_then_keeps_the_faster():
+    policy = parallel.SplitPolicy()
+    for _ in range(parallel.TRIALS):
+        for _ in range(2):
+            split, timed = policy.next()
+            assert timed
+            policy.record(split, 1.0 if split else 2.0)     # splitting is faster here
+    assert policy.next() == (True, False)
+    forced = parallel.SplitPolicy(force=False)
+    assert forced.next() == (False, False)
 
 
 def test_updates_stay_float32_and_in_place():
