@@ -22,6 +22,8 @@ PARALLEL_MIN_SIZE = 300_000  # measured crossover: 784x256 kernels lose, 784x512
 TRIALS = 6                   # timed steps per way before choosing
 RECHECK_EVERY = 2000         # steps between re-measurements
 _POOL = []
+if hasattr(os, "register_at_fork"):   # a forked child must not wait on its parent's thread
+    os.register_at_fork(after_in_child=_POOL.clear)
 
 
 def pool():
