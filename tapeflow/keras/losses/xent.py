@@ -111,7 +111,13 @@ def sparse_labels(y_true, pred_shape, fn="sparse_categorical_crossentropy", igno
     """
     lab = _array(y_true)
     n = pred_shape[-1] if pred_shape else 0
-    if lab.ndim == len(pred_shape) and lab.ndim and lab.shape[-1] == 1 and n != 1:
+    if n == 1:
+        raise ValueError(
+            f"{fn}: y_pred has shape {tuple(pred_shape)}, a single unit on its class axis, so "
+            f"there is only one class. For 0/1 labels use binary_crossentropy with a sigmoid "
+            f"output; otherwise give the last layer one unit per class, e.g. "
+            f"Dense(num_classes, activation='softmax').")
+    if lab.ndim == len(pred_shape) and lab.ndim and lab.shape[-1] == 1:
         lab = lab.reshape(lab.shape[:-1])
     elif lab.ndim == len(pred_shape) and lab.shape == tuple(pred_shape) and n > 1:
         raise ValueError(

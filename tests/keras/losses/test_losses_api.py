@@ -135,3 +135,8 @@ def test_categorical_with_single_class_warns():
 def test_sparse_label_dtypes_from_tensor():
     out = losses.SparseCategoricalCrossentropy()(tf.constant([[1]], tf.int64), [[0.25, 0.75]])
     assert abs(float(out) + np.log(0.75)) < 1e-6
+
+
+def test_sparse_with_a_single_output_unit_points_to_binary():
+    with pytest.raises(ValueError, match="single unit.*binary_crossentropy"):
+        losses.SparseCategoricalCrossentropy()([0, 1], [[0.3], [0.8]])
