@@ -28,16 +28,23 @@ def test_loads_keras_file_and_reproduces_its_predictions(name, expected):
     np.testing.assert_allclose(pred, np.array(entry["predictions"]), atol=1e-5, rtol=0)
 
 
-@pytest.mark.parametrize("name", KERAS_FILES)
-def test_loads_keras_weights_file(name, expected):
-    model = BUILDERS[name]()
-    path = fixture_path(f"{name}.weights.h5")
-    if not __import__("os").path.exists(path):
-        pytest.skip("no weights-only fixture for this model")
-    saving.load_weights(model, path)
-    pred = model.predict(as_inputs(expected["models"][name]), verbose=0)
-    np.testing.assert_allclose(pred, np.array(expected["models"][name]["predictions"]),
+def test_loads_keras_weights_file(expected):
+    model = BUILDERS["seq_mlp"]()
+    saving.load_weights(model, fixture_path("seq_mlp.weights.h5"))
+    pred = model.predict(as_inputs(expected["models"]["seq_mlp"]), verbose=0)
+    np.testing.assert_allclose(pred, np.array(expected["models"]["seq_mlp"]["predictions"]),
                                atol=1e-5, rtol=0)
+
+
+def test_loads_keras_weights_file_with_optimizer_state(expected):
+    from saving_testlib import trained_adam
+    entry = expected["models"]["trained_adam"]
+    model = trained_adam()
+    model.optimizer.build(model.trainable_variables)  # slots must exist to be filled
+    saving.load_weights(model, fixture_path("trained_adam.weights.h5"))
+    for got, want in zip(model.optimizer.variables, entry["optimizer_variables"],
+                         strict=True):
+        np.testing.assert_array_equal(got.numpy(), np.array(want, got.numpy().dtype))
 
 
 def test_loads_legacy_h5_written_by_keras(expected):
