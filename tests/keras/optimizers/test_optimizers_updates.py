@@ -370,3 +370,24 @@ def test_updates_stay_float32_and_in_place():
         assert all(v._value.dtype == np.float32 for v in opt.variables[1:])
     optimizers.Adam().apply_gradients([(tf.ones((3, 2)), w)])
     assert w._value is buf
+
+
+@pytest.mark.parametrize("opt", [
+    optimizers.SGD(0.5), optimizers.SGD(0.2, momentum=0.9, nesterov=True),
+    optimizers.RMSprop(0.05, centered=True, momentum=0.5), optimizers.Adagrad(0.5),
+    optimizers.Adam(0.05, amsgrad=True), optimizers.AdamW(0.05), optimizers.Nadam(0.05),
+    optimizers.Adamax(0.1)], ids=lambda o: type(o).__name__)
+def test_every_optimizer_trains_softmax_regression(opt):
+    from tapeflow.keras import losses
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 200)
+    x = tf.constant((np.eye(3)[y] * 3 + rng.normal(size=(200, 3))).astype(np.float32))
+    w, b = tf.Variable(np.zeros((3, 3), np.float32)), tf.Variable(np.zeros(3, np.float32))
+    loss_fn = losses.SparseCategoricalCrossentropy(from_logits=True)
+    first = None
+    for _ in range(40):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, tf.matmul(x, w) + b)
+        opt.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))
+        first = float(loss) if first is None else first
+    assert float(loss) < 0.5 * first          # log(3) = 1.0986 at the start
