@@ -36,6 +36,7 @@ from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Optimizer"]
 
+
 class Optimizer:
     """Base class of Keras optimizers (see the module docstring for the step order).
 
