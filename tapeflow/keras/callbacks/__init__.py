@@ -1,7 +1,8 @@
 """``keras.callbacks``: hooks into fit / evaluate / predict.
 
 ``fit`` always adds :class:`History` (returned by ``fit`` and kept as ``model.history``)
-and, unless ``verbose=0``, :class:`ProgbarLogger`.
+and, unless ``verbose=0``, :class:`ProgbarLogger`. ``ModelCheckpoint`` and
+``BackupAndRestore`` live with the saving code and are loaded on first use.
 
 Example:
     >>> from tapeflow import keras
@@ -22,4 +23,18 @@ from tapeflow.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ProgbarLogger", "ReduceLROnPlateau",
-           "TerminateOnNaN"]
+           "TerminateOnNaN", "ModelCheckpoint", "BackupAndRestore"]
+
+_SAVING = ("ModelCheckpoint", "BackupAndRestore")
+
+
+def __getattr__(name):
+    # Lazy: the saving package imports this one (Callback), so import it on demand.
+    if name in _SAVING:
+        from tapeflow.keras.saving import checkpoint
+        return getattr(checkpoint, name)
+    raise AttributeError(f"module 'tapeflow.keras.callbacks' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SAVING))

@@ -251,3 +251,10 @@ def test_stop_training_from_a_batch_callback(linear_model):
 def test_callbacks_must_be_callback_objects(linear_model):
     with pytest.raises(TypeError, match="LambdaCallback"):
         linear_model().fit(X, Y, verbose=0, callbacks=[lambda *a: None])
+
+
+def test_saving_callbacks_reachable_from_keras_callbacks():
+    from tapeflow.keras.saving import checkpoint
+    assert keras.callbacks.ModelCheckpoint is checkpoint.ModelCheckpoint
+    assert keras.callbacks.BackupAndRestore is checkpoint.BackupAndRestore
+    assert issubclass(keras.callbacks.ModelCheckpoint, keras.callbacks.Callback)
