@@ -140,34 +140,53 @@ def legacy_to_keras3_config(model_config):
 # --- loading --------------------------------------------------------------------------------
 def load_legacy_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """A model from a Keras-2 ``.h5`` file (architecture, weights, compile settings)."""
-    from tapeflow.keras.saving.keras_file import model_from_config_dict
     filepath = file_io.fspath(filepath)
     with _open(filepath) as h5:
-        model_config = _attr_json(h5, "model_config", filepath)
-        if model_config is None:
-            raise ModelFileError(
-                "no model found in the file: it has no 'model_config' attribute (it may "
-                "hold only weights: build the model in code and call load_weights).",
-                filepath)
-        try:
-            config = legacy_to_keras3_config(model_config)
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
-            raise ModelFileError(f"model_config cannot be read ({err}).", filepath) from err
-        model = model_from_config_dict(config, custom_objects, compile=False,
-                                       safe_mode=safe_mode, filepath=filepath)
-        group = h5["model_weights"] if "model_weights" in h5 else h5
-        _load_layer_groups(model, group, filepath, skip_mismatch=False)
-        training = _attr_json(h5, "training_config", filepath) if compile else None
+        model, training = _guarded(_read_legacy_model, h5, filepath, custom_objects,
+                                   compile, safe_mode)
     if training:
         _compile_legacy(model, training, custom_objects)
     return model
 
 
+def _guarded(fn, h5, filepath, *args):
+    """Run ``fn(h5, filepath, *args)``; a corrupt HDF5 file becomes ModelFileError."""
+    try:
+        return fn(h5, filepath, *args)
+    except ModelFileError:
+        raise
+    except Exception as err:  # noqa: BLE001 - h5py raises many types on corruption
+        raise ModelFileError(f"the HDF5 file is corrupt ({type(err).__name__}: {err}).",
+                             filepath) from err
+
+
+def _read_legacy_model(h5, filepath, custom_objects, compile, safe_mode):
+    from tapeflow.keras.saving.keras_file import model_from_config_dict
+    model_config = _attr_json(h5, "model_config", filepath)
+    if model_config is None:
+        raise ModelFileError(
+            "no model found in the file: it has no 'model_config' attribute (it may hold "
+            "only weights: build the model in code and call load_weights).", filepath)
+    try:
+        config = legacy_to_keras3_config(model_config)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
+        raise ModelFileError(f"model_config cannot be read ({err}).", filepath) from err
+    model = model_from_config_dict(config, custom_objects, compile=False,
+                                   safe_mode=safe_mode, filepath=filepath)
+    _load_layer_groups(model, _weights_group(h5), filepath, skip_mismatch=False)
+    training = _attr_json(h5, "training_config", filepath) if compile else None
+    return model, training
+
+
+def _weights_group(h5):
+    return h5["model_weights"] if "model_weights" in h5 else h5
+
+
 def load_legacy_weights(model, filepath, skip_mismatch=False):
     """Assign the weights of a Keras-2 ``.h5`` file to ``model``'s layers, in order."""
     with _open(filepath) as h5:
-        group = h5["model_weights"] if "model_weights" in h5 else h5
-        _load_layer_groups(model, group, filepath, skip_mismatch)
+        _guarded(lambda f, p: _load_layer_groups(model, _weights_group(f), p,
+                                                 skip_mismatch), h5, filepath)
 
 
 def _layers_with_weights(model):

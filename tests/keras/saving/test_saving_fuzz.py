@@ -139,3 +139,22 @@ def test_mutated_weights_file_for_load_weights(tmp_path, edits):
         saving.load_weights(seq_mlp(), path)
     except ALLOWED:
         pass
+
+
+with open(fixture_path("legacy_mlp.h5"), "rb") as _f:
+    LEGACY = _f.read()
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(LEGACY) - 1), st.integers(0, 255)),
+                min_size=1, max_size=8))
+def test_mutated_legacy_h5(tmp_path, edits):
+    data = bytearray(LEGACY)
+    for position, value in edits:
+        data[position] = value
+    path = tmp_path / "fuzz.h5"
+    path.write_bytes(bytes(data))
+    try:
+        saving.load_model(path)
+    except ALLOWED:
+        pass
