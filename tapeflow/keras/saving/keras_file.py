@@ -29,6 +29,7 @@ import zipfile
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
                                           UnsafeObjectError, require_h5py)
+from tapeflow.keras.saving.h5_guard import check_h5_terminates
 from tapeflow.keras.saving.serialization import (deserialize_keras_object,
                                                   serialize_keras_object)
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
@@ -304,6 +305,7 @@ def _refuse_code(config, safe_mode, filepath):
 
 def _read_weights(model, raw, filepath, skip_mismatch=False):
     h5py = require_h5py()
+    check_h5_terminates(raw, filepath)
     try:
         h5 = h5py.File(io.BytesIO(raw), "r")
     except Exception as err:  # noqa: BLE001 - h5py raises OSError and others

@@ -26,6 +26,7 @@ import numpy as np
 
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+from tapeflow.keras.saving.h5_guard import check_h5_terminates
 
 __all__ = ["load_legacy_model", "load_legacy_weights", "legacy_to_keras3_config"]
 
@@ -35,6 +36,7 @@ _DROP_KEYS = ("batch_input_shape", "input_dim", "input_length", "batch_size")
 def _open(filepath):
     h5py = require_h5py()
     file_io.check_exists(filepath, "model file")
+    check_h5_terminates(filepath, filepath)
     try:
         return h5py.File(filepath, "r")
     except Exception as err:  # noqa: BLE001 - h5py raises OSError and others

@@ -21,6 +21,7 @@ import os
 
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+from tapeflow.keras.saving.h5_guard import check_h5_terminates
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
 
 __all__ = ["save_weights", "load_weights"]
@@ -90,6 +91,8 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
 
 def _open_h5(source, filepath):
     h5py = require_h5py()
+    check_h5_terminates(source.getvalue() if hasattr(source, "getvalue") else source,
+                        filepath)
     try:
         return h5py.File(source, "r")
     except Exception as err:  # noqa: BLE001 - h5py raises OSError and others

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tapeflow.keras import saving  # noqa: E402
+from tapeflow.keras.saving import h5_guard  # noqa: E402
 
 ALLOWED = (saving.ModelFileError, OSError)
 FUZZ = settings(max_examples=40, deadline=5000, derandomize=True,
@@ -27,6 +28,14 @@ with open(fixture_path("seq_mlp.keras"), "rb") as _f:
 _ZIP = zipfile.ZipFile(io.BytesIO(VALID))
 MEMBERS = {name: _ZIP.read(name) for name in _ZIP.namelist()}
 CONFIG = json.loads(MEMBERS["config.json"])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _quick_hang_detection():
+    # A file that makes libhdf5 loop is stopped after TIMEOUT_S; keep fuzzing quick.
+    saved, h5_guard.TIMEOUT_S = h5_guard.TIMEOUT_S, 0.75
+    yield
+    h5_guard.TIMEOUT_S = saved
 
 
 def _load(data):
@@ -158,3 +167,37 @@ def test_mutated_legacy_h5(tmp_path, edits):
         saving.load_model(path)
     except ALLOWED:
         pass
+
+
+# Seven bytes that make libhdf5 (1.14, h5py 3.16) spin forever reading an attribute
+# of legacy_mlp.h5: found by this fuzzer, kept as a regression case.
+HANG_EDITS = [(3993, 4), (8934, 180), (10391, 76), (10446, 152), (10733, 166),
+              (14805, 35), (17042, 166)]
+LEGACY_SHA256 = "ad5878d231266a030b67d1caffb3ec3666b67c5b53a6b2aaf501885d9c2004d5"
+
+
+def test_file_that_hangs_libhdf5_is_refused(tmp_path):
+    import hashlib
+    if hashlib.sha256(LEGACY).hexdigest() != LEGACY_SHA256:
+        pytest.skip("legacy_mlp.h5 was regenerated; the recorded bytes no longer apply")
+    data = bytearray(LEGACY)
+    for position, value in HANG_EDITS:
+        data[position] = value
+    path = tmp_path / "hangs.h5"
+    path.write_bytes(bytes(data))
+    with pytest.raises(saving.ModelFileError, match="hangs.h5.*did not finish"):
+        saving.load_model(path)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_guard_stops_a_looping_or_crashing_reader(monkeypatch):
+    import os
+    import signal
+    monkeypatch.setattr(h5_guard, "TIMEOUT_S", 0.3)
+    monkeypatch.setattr(h5_guard, "_child", lambda source: [None for _ in iter(int, 1)])
+    with pytest.raises(saving.ModelFileError, match="x.h5.*did not finish"):
+        h5_guard.check_h5_terminates(b"data", "x.h5")
+    monkeypatch.setattr(h5_guard, "_child",
+                        lambda source: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(saving.ModelFileError, match="crashed the HDF5 library"):
+        h5_guard.check_h5_terminates(b"data", "x.h5")

@@ -1,0 +1,110 @@
+"""Guard against HDF5 files that hang or crash the HDF5 library.
+
+libhdf5 trusts a file's metadata: a few corrupted bytes (a broken global heap, a
+looping B-tree) can make it spin forever or crash inside C code, where no Python
+timeout reaches. So before tapeflow reads an untrusted HDF5 file in-process, a
+forked child reads all of it (every link, group, attribute and numeric dataset)
+under a deadline. If the child does not finish in time, or dies from a signal,
+loading stops with a :class:`ModelFileError`; otherwise the parent reads the same
+objects, which the library has just shown it can read. Ordinary read errors in the
+child are left for the parent to report with its own messages.
+
+Where ``os.fork`` does not exist (Windows), the check is skipped.
+
+Example:
+    >>> import io, h5py
+    >>> buffer = io.BytesIO()
+    >>> with h5py.File(buffer, "w") as f:
+    ...     f["vars/0"] = [1.0, 2.0]
+    >>> check_h5_terminates(buffer.getvalue(), "demo.weights.h5")  # returns quietly
+"""
+import io
+import os
+import signal
+import time
+import warnings
+
+from tapeflow.keras.saving.errors import ModelFileError
+
+__all__ = ["check_h5_terminates", "TIMEOUT_S", "SECONDS_PER_GB"]
+
+TIMEOUT_S = 10.0        # for any file: parsing a sane one takes milliseconds
+SECONDS_PER_GB = 30.0   # plus this much per gigabyte of file, for large weights
+_MAX_READ_BYTES = 1 << 32
+
+
+def _touch(node, h5py, seen):
+    """Read everything the loaders could read below ``node``."""
+    for key in node.attrs.keys():
+        node.attrs.get(key)
+    if isinstance(node, h5py.Dataset):
+        if node.dtype.kind in "biuf" and not node.external and not node.is_virtual and \
+                node.size * node.dtype.itemsize <= _MAX_READ_BYTES:
+            node[()]
+        return
+    for key in node.keys():
+        link = node.get(key, getlink=True)
+        if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
+            continue
+        child = node[key]
+        ident = hash(child.id)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        _touch(child, h5py, seen)
+
+
+def _child(source):
+    import h5py
+    try:
+        target = io.BytesIO(source) if isinstance(source, bytes) else source
+        with h5py.File(target, "r") as f:
+            _touch(f, h5py, set())
+    except BaseException:  # noqa: BLE001 - the parent reports read errors itself
+        pass
+
+
+def _deadline(source):
+    size = len(source) if isinstance(source, bytes) else os.path.getsize(source)
+    return TIMEOUT_S + SECONDS_PER_GB * size / 1e9
+
+
+def check_h5_terminates(source, filepath):
+    """Raise ModelFileError if reading the HDF5 ``source`` (a path or bytes) hangs or
+    crashes the HDF5 library; otherwise return None."""
+    if not hasattr(os, "fork"):
+        return
+    limit = _deadline(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            _child(source)
+        finally:
+            os._exit(0)
+    status = _wait(pid, limit)
+    if status is None:
+        raise ModelFileError(
+            f"the HDF5 library did not finish reading the file within {limit:.0f} s; its "
+            f"metadata is corrupt (a damaged file can make libhdf5 loop forever).",
+            filepath)
+    if os.WIFSIGNALED(status):
+        raise ModelFileError(
+            f"reading the file crashed the HDF5 library (signal "
+            f"{os.WTERMSIG(status)}); the file is corrupt.", filepath)
+
+
+def _wait(pid, limit):
+    """The child's exit status, or None after killing it at the deadline."""
+    start, pause = time.monotonic(), 0.0005
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() - start > limit:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
