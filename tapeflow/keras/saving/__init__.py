@@ -30,7 +30,7 @@ from tapeflow.keras.saving.object_registration import (CustomObjectScope, custom
                                                        get_registered_object,
                                                        register_keras_serializable)
 
-__all__ = ["save_model", "load_model", "save_weights", "load_weights", "export_onnx",
+__all__ = ["save_model", "load_model", "model_from_json", "save_weights", "load_weights", "export_onnx",
            "serialize_keras_object", "deserialize_keras_object", "register_keras_serializable",
            "get_registered_name", "get_registered_object", "get_custom_objects",
            "custom_object_scope", "CustomObjectScope", "ModelFileError", "UnknownObjectError",
@@ -38,7 +38,7 @@ __all__ = ["save_model", "load_model", "save_weights", "load_weights", "export_o
            "enable_unsafe_deserialization"]
 
 _LAZY = {
-    "save_model": "keras_file", "load_model": "keras_file",
+    "save_model": "keras_file", "load_model": "keras_file", "model_from_json": "keras_file",
     "save_weights": "saving_api", "load_weights": "saving_api",
     "export_onnx": "onnx_export",
     "serialize_keras_object": "serialization", "deserialize_keras_object": "serialization",

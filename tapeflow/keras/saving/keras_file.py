@@ -34,7 +34,8 @@ from tapeflow.keras.saving.serialization import (deserialize_keras_object,
                                                   serialize_keras_object)
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
 
-__all__ = ["save_model", "load_model", "model_to_json_configs", "model_from_config_dict"]
+__all__ = ["save_model", "load_model", "model_from_json", "model_to_json_configs",
+           "model_from_config_dict"]
 
 CONFIG_NAME = "config.json"
 METADATA_NAME = "metadata.json"
@@ -301,6 +302,20 @@ def _refuse_code(config, safe_mode, filepath):
         f"layer {layer!r} holds a Python lambda (typically a `Lambda` layer). Loading it "
         f"would execute code from the file, {why}. {advice}; or rebuild the model in code "
         f"and use load_weights().", filepath)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A new model (fresh weights) from ``model.to_json()``'s string.
+
+    Example:
+        >>> from tapeflow import keras
+        >>> m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        >>> [w.shape for w in model_from_json(m.to_json()).get_weights()]
+        [(2, 1), (1,)]
+    """
+    config = _parse_config(json_string.encode("utf-8") if isinstance(json_string, str)
+                           else json_string, None)
+    return model_from_config_dict(config, custom_objects, compile=False)
 
 
 def _read_weights(model, raw, filepath, skip_mismatch=False):

@@ -1,6 +1,7 @@
 """The seed's section 5-7 flow on tiny synthetic Fashion-MNIST-shaped data:
 compile, fit, evaluate, save, load, predict, continue training."""
 import numpy as np
+import pytest
 
 from tapeflow import keras
 from tapeflow.keras import saving
@@ -31,9 +32,9 @@ def test_fashion_mnist_save_load_continue(tmp_path):
     model.fit(x, y, epochs=2, batch_size=32, verbose=0)
     loss, acc = model.evaluate(x, y, verbose=0)
 
-    path = tmp_path / "fashion.keras"
-    saving.save_model(model, path)
-    loaded = saving.load_model(path)
+    path = str(tmp_path / "fashion.keras")
+    model.save(path)  # the course's own calls
+    loaded = keras.models.load_model(path)
 
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert loaded.evaluate(x, y, verbose=0) == [loss, acc]
@@ -56,3 +57,18 @@ def test_compile_false_gives_an_uncompiled_model(tmp_path):
     loaded = saving.load_model(tmp_path / "m.keras", compile=False)
     assert not loaded.compiled and loaded.optimizer is None
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_public_entry_points(tmp_path):
+    x, y = _data(32)
+    model = _model()
+    ckpt = keras.callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}.keras"))
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[ckpt])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e1.keras", "e2.keras"]
+    model.save_weights(str(tmp_path / "w.weights.h5"))
+    other = _model()
+    with pytest.warns(UserWarning, match="optimizer"):  # its Adam has no slots yet
+        other.load_weights(str(tmp_path / "w.weights.h5"))
+    np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
+    rebuilt = keras.models.model_from_json(model.to_json())
+    assert [w.shape for w in rebuilt.get_weights()] == [w.shape for w in model.get_weights()]
