@@ -22,7 +22,7 @@ def test_mlp_matches_onnxruntime(tmp_path):
                               L.Dropout(0.5), L.Dense(5, activation="tanh"),
                               L.Dense(3, activation="softmax")])
     x = np.random.default_rng(0).normal(size=(7, 6)).astype(np.float32)
-    export_onnx(model, tmp_path / "mlp.onnx")
+    model.export(str(tmp_path / "mlp.onnx"), format="onnx")  # delegates to export_onnx
     (out,) = _run(tmp_path / "mlp.onnx", [x])
     np.testing.assert_allclose(out, model.predict(x, verbose=0), atol=1e-5, rtol=0)
 
