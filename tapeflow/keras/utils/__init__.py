@@ -1,5 +1,7 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed`` and
-(loaded on first use) ``get_file`` and ``Progbar``.
+(loaded on first use) ``get_file``, ``Progbar`` and the custom-object helpers of
+``keras.saving`` (``register_keras_serializable``, ``custom_object_scope``,
+``get_custom_objects``, ``serialize_keras_object``, ``deserialize_keras_object``).
 
 Example:
     >>> from tapeflow import keras
@@ -10,9 +12,13 @@ import importlib
 
 from tapeflow.keras.utils.numerical_utils import normalize, set_random_seed, to_categorical
 
-__all__ = ["to_categorical", "normalize", "set_random_seed", "get_file", "Progbar"]
-
 _LAZY = {"get_file": "tapeflow.keras.utils.file_utils", "Progbar": "tapeflow.keras.progbar"}
+_LAZY.update(dict.fromkeys(
+    ["register_keras_serializable", "custom_object_scope", "CustomObjectScope",
+     "get_custom_objects", "get_registered_name", "get_registered_object",
+     "serialize_keras_object", "deserialize_keras_object"], "tapeflow.keras.saving"))
+
+__all__ = ["to_categorical", "normalize", "set_random_seed", *_LAZY]
 
 
 def __getattr__(name):
