@@ -24,8 +24,6 @@ import shutil
 
 import numpy as np
 
-from tapeflow.tape import flatten
-
 __all__ = ["print_summary", "readable_memory_size", "column_widths", "wrap"]
 
 
