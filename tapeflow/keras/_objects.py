@@ -21,7 +21,7 @@ Example:
 import contextlib
 import inspect
 
-__all__ = ["serialize_object", "deserialize_object", "dtype_policy", "policy_name",
+__all__ = ["serialize_object", "deserialize_object", "get_object", "dtype_policy", "policy_name",
            "custom_object_scope", "current_custom_objects", "lookup_custom"]
 
 _SCOPES = []
@@ -102,6 +102,29 @@ def deserialize_object(identifier, table, kind, custom_objects=None, aliases=Non
     if inspect.isclass(identifier):
         return identifier()
     return identifier
+
+
+def get_object(identifier, deserialize, kind):
+    """The ``get()`` of initializers, regularizers and constraints.
+
+    ``None`` stays ``None``; a name, config dict or class goes through ``deserialize``;
+    any other callable (an instance or a plain function) is returned as it is.
+
+    Example:
+        >>> get_object(None, dict, "initializer") is None
+        True
+        >>> get_object(abs, dict, "regularizer") is abs
+        True
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict, type)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}. Expected None, "
+                     f"a name, a config dict, a class or a callable; received a "
+                     f"{type(identifier).__name__}.")
 
 
 def _unknown(kind, name, lookup, aliases):

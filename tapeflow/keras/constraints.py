@@ -8,7 +8,7 @@ Example:
     >>> NonNeg()(tf.constant([-1.0, 2.0])).numpy()
     array([0., 2.], dtype=float32)
 """
-from tapeflow.keras._objects import deserialize_object, serialize_object
+from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
 from tapeflow.ops import math as m
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
@@ -107,10 +107,4 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A constraint from ``None``, a name (``"non_neg"``), a dict, an instance or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict, type)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}.")
+    return get_object(identifier, deserialize, "constraint")

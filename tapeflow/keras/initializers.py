@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from tapeflow.keras._objects import deserialize_object, serialize_object
+from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
 from tapeflow.ops import random as _random
 from tapeflow.tensor import Tensor
 
@@ -324,10 +324,4 @@ def get(identifier):
         >>> type(get("he_normal")).__name__
         'HeNormal'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)) or isinstance(identifier, type):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}.")
+    return get_object(identifier, deserialize, "initializer")

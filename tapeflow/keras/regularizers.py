@@ -10,7 +10,7 @@ Example:
     >>> float(L2(0.5)(tf.constant([1.0, 2.0])))   # 0.5 * (1 + 4)
     2.5
 """
-from tapeflow.keras._objects import deserialize_object, serialize_object
+from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
 from tapeflow.ops import math as m
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
@@ -153,10 +153,4 @@ def get(identifier):
         >>> get("l2").get_config()
         {'l2': 0.01}
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict, type)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}.")
+    return get_object(identifier, deserialize, "regularizer")
