@@ -181,34 +181,36 @@ class GradientTape:
         return pack_like(sources, result)
 
     def _backward(self, targets, ogs, srcs):
+        # Forward sweep: keep only the entries on a path from a source, and note which of
+        # their inputs lead back to a source (the VJP may skip the others' gradients).
         watched = self._watched
         reach = {id(s) for s in srcs if id(s) in watched}
-        for op, inputs, out, attrs in self._entries:
-            for t in inputs:
-                if id(t) in reach:
-                    reach.add(id(out))
-                    break
+        plan = []
+        for entry in self._entries:
+            needs = tuple([id(t) in reach for t in entry[1]])
+            if True in needs:
+                reach.add(id(entry[2]))
+                plan.append((entry, needs))
         grads = {}
         for t, og in zip(targets, ogs):
             if id(t) in reach:
                 g = np.ones_like(t._value) if og is None else \
                     np.broadcast_to(np.asarray(og, t._value.dtype), t._value.shape)
                 grads[id(t)] = grads[id(t)] + g if id(t) in grads else g
-        for op, inputs, out, attrs in reversed(self._entries):
+        for (op, inputs, out, attrs), needs in reversed(plan):
             g = grads.get(id(out))
             if g is None:
                 continue
-            needs = tuple(id(t) in reach for t in inputs)
             values = [t._value for t in inputs]
             if op.wants_needs:
                 in_grads = op.vjp(g, out._value, *values, needs=needs, **attrs)
             else:
                 in_grads = op.vjp(g, out._value, *values, **attrs)
-            for t, need, gi in zip(inputs, needs, in_grads):
+            for t, v, need, gi in zip(inputs, values, needs, in_grads):
                 if gi is None or not need:
                     continue
-                v = t._value
-                gi = unbroadcast(gi, v.shape, v.dtype)
+                if gi.shape != v.shape or gi.dtype != v.dtype:
+                    gi = unbroadcast(gi, v.shape, v.dtype)  # the one place broadcasting is undone
                 key = id(t)
                 grads[key] = grads[key] + gi if key in grads else gi
         return grads

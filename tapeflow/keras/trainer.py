@@ -75,6 +75,7 @@ class Trainer:
     _compile_metrics = None
     _loss_tracker = None
     _compile_config = None
+    _step_variables = None  # trainable variables collected once per epoch by fit
     _initial_epoch = None  # set by a callback in on_train_begin to resume (BackupAndRestore)
 
     # --- compile --------------------------------------------------------------------
@@ -239,7 +240,7 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(x))
-        variables = self.trainable_variables
+        variables = self._step_variables or self.trainable_variables
         if variables:
             grads = tape.gradient(loss, variables)
             self.optimizer.apply_gradients(zip(grads, variables))
@@ -360,6 +361,17 @@ class Trainer:
     def _train_epoch(self, adapter, callbacks):
         logs = None
         custom = type(self).train_step is not Trainer.train_step
+        # Walking the layer tree for the variables costs tens of us per step: collect them
+        # once per epoch (a callback may still change trainability between epochs).
+        # (set through __dict__: a list of Variables must not become a tracked attribute)
+        self.__dict__["_step_variables"] = None if custom else self.trainable_variables
+        try:
+            return self._run_train_batches(adapter, callbacks, custom)
+        finally:
+            self.__dict__["_step_variables"] = None
+
+    def _run_train_batches(self, adapter, callbacks, custom):
+        logs = None
         for step, data in enumerate(adapter.epoch()):
             if custom and step == 0:
                 self._build_compiled_metrics(data)

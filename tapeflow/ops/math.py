@@ -184,11 +184,17 @@ def cast(x, dtype, name=None):
 # ----------------------------------------------------------------------------- reductions
 
 def _grad_to_input_shape(g, x, axis, keepdims):
+    """Spread a reduction's gradient ``g`` back over the input's shape (a fresh array)."""
+    shape = x.shape
     if axis is None:
-        g = np.reshape(g, (1,) * x.ndim)
-    elif not keepdims:
-        g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, x.shape)
+        kept = (1,) * len(shape)
+    elif keepdims:
+        kept = g.shape
+    else:
+        kept = tuple(1 if i in axis else d for i, d in enumerate(shape))
+    out = np.empty(shape, np.result_type(g, x))
+    out[...] = np.reshape(g, kept)
+    return out
 
 
 @primitive("reduce_sum")
@@ -203,7 +209,10 @@ def _reduce_sum_vjp(g, out, x, axis, keepdims):
 
 @primitive("reduce_mean")
 def _reduce_mean(x, axis, keepdims):
-    return np.mean(x, axis=axis, keepdims=keepdims)
+    # np.add.reduce skips np.mean's Python wrapper (a few us per call on small tensors)
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return total / np.asarray(x.size // max(total.size, 1) if x.size else 1, x.dtype) \
+        if x.dtype.kind == "f" else np.mean(x, axis=axis, keepdims=keepdims)
 
 
 @_reduce_mean.defvjp
