@@ -18,15 +18,16 @@ Example:
     ...     f["vars/0"] = [1.0, 2.0]
     >>> check_h5_terminates(buffer.getvalue(), "demo.weights.h5")  # returns quietly
 """
+import contextlib
 import io
 import os
 import signal
 import time
 import warnings
 
-from tapeflow.keras.saving.errors import ModelFileError
+from tapeflow.keras.saving.errors import ModelFileError, require_h5py
 
-__all__ = ["check_h5_terminates", "TIMEOUT_S", "SECONDS_PER_GB"]
+__all__ = ["check_h5_terminates", "open_h5", "h5_read_errors", "TIMEOUT_S", "SECONDS_PER_GB"]
 
 TIMEOUT_S = 10.0        # for any file: parsing a sane one takes milliseconds
 SECONDS_PER_GB = 30.0   # plus this much per gigabyte of file, for large weights
@@ -108,3 +109,35 @@ def _wait(pid, limit):
             return None
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
+
+
+def open_h5(source, filepath, member=None):
+    """Open the untrusted HDF5 ``source`` (a path or a ``BytesIO``) for reading.
+
+    :func:`check_h5_terminates` runs first; a file h5py cannot open becomes a
+    ModelFileError naming ``filepath`` (and ``member``, the file inside an archive).
+    """
+    h5py = require_h5py()
+    check_h5_terminates(source.getvalue() if hasattr(source, "getvalue") else source,
+                        filepath)
+    try:
+        return h5py.File(source, "r")
+    except Exception as err:  # noqa: BLE001 - h5py raises OSError and others
+        prefix = f"{member} is " if member else ""
+        raise ModelFileError(f"{prefix}not a valid HDF5 file ({err}).", filepath) from err
+
+
+@contextlib.contextmanager
+def h5_read_errors(filepath, member=None):
+    """Inside the block, any error but ModelFileError means a corrupt HDF5 file.
+
+    h5py raises many exception types on damaged metadata; loaders promise only
+    ModelFileError for a bad file, so the block's other errors are converted.
+    """
+    try:
+        yield
+    except ModelFileError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a corrupt HDF5 fails in many ways
+        raise ModelFileError(f"{member or 'the HDF5 file'} is corrupt "
+                             f"({type(err).__name__}: {err}).", filepath) from err

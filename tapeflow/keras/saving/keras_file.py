@@ -29,7 +29,7 @@ import zipfile
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
                                           UnsafeObjectError, require_h5py)
-from tapeflow.keras.saving.h5_guard import check_h5_terminates
+from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
 from tapeflow.keras.saving.serialization import (deserialize_keras_object,
                                                   serialize_keras_object)
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
@@ -319,21 +319,10 @@ def model_from_json(json_string, custom_objects=None):
 
 
 def _read_weights(model, raw, filepath, skip_mismatch=False):
-    h5py = require_h5py()
-    check_h5_terminates(raw, filepath)
-    try:
-        h5 = h5py.File(io.BytesIO(raw), "r")
-    except Exception as err:  # noqa: BLE001 - h5py raises OSError and others
-        raise ModelFileError(f"model.weights.h5 is not a valid HDF5 file ({err}).",
-                             filepath) from err
-    try:
-        with h5:
-            read_model_state(model, h5, filepath, skip_mismatch=skip_mismatch)
-    except ModelFileError:
-        raise
-    except Exception as err:  # noqa: BLE001 - a corrupt HDF5 fails in many ways
-        raise ModelFileError(f"model.weights.h5 is corrupt ({type(err).__name__}: {err}).",
-                             filepath) from err
+    """Assign the variables in the bytes of an archive's ``model.weights.h5``."""
+    with open_h5(io.BytesIO(raw), filepath, WEIGHTS_NAME) as h5, \
+            h5_read_errors(filepath, WEIGHTS_NAME):
+        read_model_state(model, h5, filepath, skip_mismatch=skip_mismatch)
 
 
 def _load_archive(fileobj, filepath, custom_objects, compile, safe_mode):

@@ -26,7 +26,7 @@ import numpy as np
 
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
-from tapeflow.keras.saving.h5_guard import check_h5_terminates
+from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
 
 __all__ = ["load_legacy_model", "load_legacy_weights", "legacy_to_keras3_config"]
 
@@ -34,13 +34,8 @@ _DROP_KEYS = ("batch_input_shape", "input_dim", "input_length", "batch_size")
 
 
 def _open(filepath):
-    h5py = require_h5py()
     file_io.check_exists(filepath, "model file")
-    check_h5_terminates(filepath, filepath)
-    try:
-        return h5py.File(filepath, "r")
-    except Exception as err:  # noqa: BLE001 - h5py raises OSError and others
-        raise ModelFileError(f"not a valid HDF5 file ({err}).", filepath) from err
+    return open_h5(filepath, filepath)
 
 
 def _attr_json(h5, name, filepath):
@@ -143,23 +138,11 @@ def legacy_to_keras3_config(model_config):
 def load_legacy_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """A model from a Keras-2 ``.h5`` file (architecture, weights, compile settings)."""
     filepath = file_io.fspath(filepath)
-    with _open(filepath) as h5:
-        model, training = _guarded(_read_legacy_model, h5, filepath, custom_objects,
-                                   compile, safe_mode)
+    with _open(filepath) as h5, h5_read_errors(filepath):
+        model, training = _read_legacy_model(h5, filepath, custom_objects, compile, safe_mode)
     if training:
         _compile_legacy(model, training, custom_objects)
     return model
-
-
-def _guarded(fn, h5, filepath, *args):
-    """Run ``fn(h5, filepath, *args)``; a corrupt HDF5 file becomes ModelFileError."""
-    try:
-        return fn(h5, filepath, *args)
-    except ModelFileError:
-        raise
-    except Exception as err:  # noqa: BLE001 - h5py raises many types on corruption
-        raise ModelFileError(f"the HDF5 file is corrupt ({type(err).__name__}: {err}).",
-                             filepath) from err
 
 
 def _read_legacy_model(h5, filepath, custom_objects, compile, safe_mode):
@@ -186,9 +169,8 @@ def _weights_group(h5):
 
 def load_legacy_weights(model, filepath, skip_mismatch=False):
     """Assign the weights of a Keras-2 ``.h5`` file to ``model``'s layers, in order."""
-    with _open(filepath) as h5:
-        _guarded(lambda f, p: _load_layer_groups(model, _weights_group(f), p,
-                                                 skip_mismatch), h5, filepath)
+    with _open(filepath) as h5, h5_read_errors(filepath):
+        _load_layer_groups(model, _weights_group(h5), filepath, skip_mismatch)
 
 
 def _layers_with_weights(model):

@@ -21,7 +21,7 @@ import os
 
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
-from tapeflow.keras.saving.h5_guard import check_h5_terminates
+from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
 
 __all__ = ["save_weights", "load_weights"]
@@ -89,38 +89,15 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
                              "`.keras` and legacy `.h5` files.", filepath)
 
 
-def _open_h5(source, filepath):
-    h5py = require_h5py()
-    check_h5_terminates(source.getvalue() if hasattr(source, "getvalue") else source,
-                        filepath)
-    try:
-        return h5py.File(source, "r")
-    except Exception as err:  # noqa: BLE001 - h5py raises OSError and others
-        raise ModelFileError(f"not a valid HDF5 weights file ({err}).", filepath) from err
-
-
 def _load_h5(model, filepath, skip_mismatch):
-    with _open_h5(filepath, filepath) as f:
-        _read(model, f, filepath, skip_mismatch)
-
-
-def _read(model, h5, filepath, skip_mismatch):
-    try:
-        read_model_state(model, h5, filepath, skip_mismatch=skip_mismatch)
-    except ModelFileError:
-        raise
-    except Exception as err:  # noqa: BLE001 - a corrupt HDF5 fails in many ways
-        raise ModelFileError(f"the HDF5 file is corrupt ({type(err).__name__}: {err}).",
-                             filepath) from err
+    with open_h5(filepath, filepath) as f, h5_read_errors(filepath):
+        read_model_state(model, f, filepath, skip_mismatch=skip_mismatch)
 
 
 def _load_from_archive(model, filepath, skip_mismatch):
-    import io
-
-    from tapeflow.keras.saving.keras_file import WEIGHTS_NAME, _open_zip, _read_member
+    from tapeflow.keras.saving.keras_file import (WEIGHTS_NAME, _open_zip, _read_member,
+                                                  _read_weights)
     with open(filepath, "rb") as raw:
         with _open_zip(raw, filepath) as zf:
             data = _read_member(zf, WEIGHTS_NAME, filepath)
-    with _open_h5(io.BytesIO(data), filepath) as f:
-        _read(model, f, filepath, skip_mismatch)
-
+    _read_weights(model, data, filepath, skip_mismatch)
