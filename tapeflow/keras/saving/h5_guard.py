@@ -97,18 +97,31 @@ def check_h5_terminates(source, filepath):
 
 
 def _wait(pid, limit):
-    """The child's exit status, or None after killing it at the deadline."""
+    """The child's exit status, or None after killing it at the deadline.
+
+    An interrupt (Ctrl-C) while waiting kills and reaps the child too, so no reader
+    is left running (or a zombie left behind) when loading is abandoned.
+    """
     start, pause = time.monotonic(), 0.0005
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return status
-        if time.monotonic() - start > limit:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return None
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            if time.monotonic() - start > limit:
+                break
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+    except BaseException:
+        _kill(pid)
+        raise
+    _kill(pid)
+    return None
+
+
+def _kill(pid):
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def open_h5(source, filepath, member=None):
