@@ -39,8 +39,12 @@ def _dataset_name(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    """Adds the ``fetch`` and ``info`` subcommands to ``parser``."""
+def configure(parser: argparse.ArgumentParser):
+    """Adds the ``fetch`` and ``info`` subcommands to ``parser``.
+
+    Returns:
+        The subparsers action, so that ``tapeflow datasets`` can add more subcommands.
+    """
     sub = parser.add_subparsers(dest="datasets_command", metavar="{fetch,info}")
     fetch_p = sub.add_parser(
         "fetch", help="download and verify datasets into tapeflow's cache",
@@ -56,9 +60,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                          help="no progress bars, only the summary")
     fetch_p.set_defaults(func=_run_fetch)
     info_p = sub.add_parser("info", help="where each dataset was found and if it verifies")
-    info_p.add_argument("names", nargs="*", type=_dataset_name, metavar="DATASET")
+    info_p.add_argument("names", nargs="*", type=_dataset_name, metavar="DATASET",
+                        help=f"{' and/or '.join(DATASETS)} (default: all)")
     info_p.set_defaults(func=_run_info)
     parser.set_defaults(func=lambda args: _usage(parser))
+    return sub
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
