@@ -92,11 +92,14 @@ def show_images(images, labels=None, class_names=None, rows=4, cols=8, path=None
     images = np.asarray(images)
     n = min(len(images), rows * cols)
     fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.5 * rows), squeeze=False)
+    # one colour map for the whole grid (dark ink on white for MNIST-style data), so a
+    # bright image is not drawn inverted next to the others
+    cmap = "gray_r" if images[:n].mean() < 0.5 * images[:n].max() else "gray"
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i >= n:
             continue
-        ax.imshow(images[i], cmap="gray_r" if images[i].mean() < 128 else "gray")
+        ax.imshow(images[i], cmap=cmap, vmin=0, vmax=255 if images.max() > 1 else 1)
         if labels is not None:
             lab = int(labels[i])
             ax.set_title(class_names[lab] if class_names else str(lab), fontsize=8)
