@@ -18,31 +18,24 @@ Example:
     >>> serialize_object(Zeros(), "keras.initializers")["class_name"]
     'Zeros'
 """
-import contextlib
 import inspect
 
-__all__ = ["serialize_object", "deserialize_object", "get_object", "dtype_policy", "policy_name",
-           "custom_object_scope", "current_custom_objects", "lookup_custom"]
-
-_SCOPES = []
+__all__ = ["serialize_object", "deserialize_object", "get_object", "dtype_policy",
+           "policy_name", "custom_object_scope", "current_custom_objects", "lookup_custom"]
 
 
+# One stack of scopes for all of tapeflow: keras.saving.custom_object_scope's. Imported
+# lazily because the saving package imports the layers, which import this module.
 def current_custom_objects():
-    """The ``custom_objects`` of every enclosing :func:`custom_object_scope`."""
-    merged = {}
-    for scope in _SCOPES:
-        merged.update(scope)
-    return merged
+    """The ``custom_objects`` of every enclosing ``custom_object_scope``."""
+    from tapeflow.keras.saving import object_registration
+    return object_registration._scoped_objects()
 
 
-@contextlib.contextmanager
 def custom_object_scope(custom_objects):
-    """Make ``custom_objects`` visible to nested deserialization."""
-    _SCOPES.append(dict(custom_objects or {}))
-    try:
-        yield
-    finally:
-        _SCOPES.pop()
+    """Make ``custom_objects`` visible to nested deserialization (a context manager)."""
+    from tapeflow.keras.saving import object_registration
+    return object_registration.CustomObjectScope(custom_objects)
 
 
 def lookup_custom(names, custom_objects=None):

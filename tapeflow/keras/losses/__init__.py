@@ -85,8 +85,8 @@ def get(identifier):
         if identifier.lower() in ("crossentropy", "ce"):
             return AutoCrossentropy(name=identifier)
         cls = ALL_OBJECTS_DICT.get(identifier)
-        if cls is None:
-            deserialize_object(identifier, ALL_OBJECTS_DICT, "loss")   # raises, listing names
+        if cls is None:  # a name from a custom_object_scope, or an error listing names
+            return get(deserialize_object(identifier, ALL_OBJECTS_DICT, "loss"))
         if identifier in ALIASES or identifier in CLASS_OF_FUNCTION:
             return cls(name=identifier)
         return cls()

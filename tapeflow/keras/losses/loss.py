@@ -28,14 +28,14 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def auto_name(class_name):
-    """Keras's default object name: snake_case of the class, de-duplicated when the
-    layers helper's naming module is available."""
-    try:
-        from tapeflow.keras.utils.naming import to_snake_case, uniquify
-        return uniquify(to_snake_case(class_name))
-    except ImportError:
-        import re
-        return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", class_name).lower()
+    """Keras's default object name for ``class_name``: snake_case, de-duplicated.
+
+    Example:
+        >>> auto_name("MeanSquaredError").startswith("mean_squared_error")
+        True
+    """
+    from tapeflow.keras.utils.naming import to_snake_case, uniquify  # lazy: no import cycle
+    return uniquify(to_snake_case(class_name))
 
 
 def standardize_reduction(reduction):
@@ -218,9 +218,12 @@ def deserialize_object(config, objects, kind, custom_objects=None):
         config: a string name or a ``{"class_name", "config"}`` dict.
         objects: mapping of accepted names to classes or functions.
         kind: "loss", "metric", "optimizer"... for error messages.
-        custom_objects: extra name -> class/function mapping.
+        custom_objects: extra name -> class/function mapping (it wins over the names
+            of an enclosing ``custom_object_scope``, which win over ``objects``).
     """
+    from tapeflow.keras._objects import current_custom_objects
     table = dict(objects)
+    table.update(current_custom_objects())  # enclosing custom_object_scope(...)s
     table.update(custom_objects or {})
     if isinstance(config, str):
         name, cfg = config, None

@@ -140,3 +140,15 @@ def test_sparse_label_dtypes_from_tensor():
 def test_sparse_with_a_single_output_unit_points_to_binary():
     with pytest.raises(ValueError, match="single unit.*binary_crossentropy"):
         losses.SparseCategoricalCrossentropy()([0, 1], [[0.3], [0.8]])
+
+
+def test_get_finds_a_custom_loss_in_custom_object_scope():
+    from tapeflow import keras
+
+    def my_loss(y_true, y_pred):
+        return keras.losses.mean_squared_error(y_true, y_pred)
+
+    with keras.saving.custom_object_scope({"my_loss": my_loss}):
+        loss = keras.losses.get("my_loss")
+    # mean((0 - 2)^2, (1 - 1)^2) = 2
+    assert float(loss([[0.0, 1.0]], [[2.0, 1.0]])) == 2.0
