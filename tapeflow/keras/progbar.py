@@ -171,8 +171,7 @@ class Progbar:
         color = self._dynamic_display
         known = self.target is not None and self.target > 0
         if known:
-            digits = int(math.log10(self.target)) + 1
-            count = f"%{digits}d/%d" % (current, self.target)
+            count = self._count(current)
             done = min(int(self.width * current / self.target), self.width)
             bar_done, bar_rest = "━" * done, "━" * (self.width - done)
             if color:
@@ -195,13 +194,15 @@ class Progbar:
         prefix = "\r" if self._dynamic_display else ""
         self._write(prefix + line + pad + ("\n" if finalize else ""))
 
-    def _one_line(self, current, now, per_step):
+    def _count(self, current):
+        """``" 7/469"``: the step counter, right-aligned to the target's width."""
         if self.target is not None and self.target > 0:
             digits = int(math.log10(self.target)) + 1
-            count = f"%{digits}d/%d" % (current, self.target)
-        else:
-            count = f"{current}/Unknown"
-        return (f"{count} - {now - self._start:.0f}s - "
+            return f"%{digits}d/%d" % (current, self.target)
+        return f"{current}/Unknown"
+
+    def _one_line(self, current, now, per_step):
+        return (f"{self._count(current)} - {now - self._start:.0f}s - "
                 f"{format_time_per_unit(per_step, self.unit_name)}{self._metrics_text()}")
 
     @staticmethod
