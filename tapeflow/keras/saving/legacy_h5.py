@@ -113,7 +113,8 @@ def _input_layer(batch_shape, dtype="float32"):
 def legacy_to_keras3_config(model_config):
     """A Keras-2 ``model_config`` dict translated to the Keras 3 ``config.json`` form."""
     if not isinstance(model_config, dict) or "class_name" not in model_config:
-        raise ValueError("model_config should be an object with 'class_name' and 'config'.")
+        raise ValueError(f"model_config should be an object with 'class_name' and 'config'; "
+                         f"received {type(model_config).__name__} {model_config!r:.120}.")
     class_name = model_config["class_name"]
     config = dict(model_config.get("config") or {})
     if isinstance(config.get("layers"), list):
