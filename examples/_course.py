@@ -10,14 +10,21 @@ import numpy as np
 
 
 def parse_args(description, **extra):
-    """Parse ``--quick`` / ``--synthetic`` (plus ``extra`` name=default flags)."""
+    """Parse ``--quick`` / ``--synthetic`` plus ``extra`` flags.
+
+    Each extra value is a default, or ``(default, help)``, or ``(default, help, type)``
+    (a type is needed when the default is None).
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true",
                         help="a few seconds' version: small subset, one epoch")
     parser.add_argument("--synthetic", action="store_true",
                         help="use random stand-in data if the data set is not provisioned")
-    for name, default in extra.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
+    for name, spec in extra.items():
+        default, text, kind = (spec + (None, None))[:3] if isinstance(spec, tuple) else \
+            (spec, None, None)
+        parser.add_argument(f"--{name.replace('_', '-')}", default=default, help=text,
+                            type=kind or type(default))
     return parser.parse_args()
 
 
@@ -41,3 +48,8 @@ def load(name, quick=False, synthetic=False, n_train=2000, n_test=500):
     if quick:
         return (x_train[:n_train], y_train[:n_train]), (x_test[:n_test], y_test[:n_test])
     return (x_train, y_train), (x_test, y_test)
+
+
+def rounded(values, digits=3):
+    """A list of Python floats rounded for printing (float32 would print 0.9950000047)."""
+    return np.round(np.asarray(values, dtype=np.float64), digits).tolist()

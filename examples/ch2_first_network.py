@@ -14,8 +14,9 @@ import _course
 import tapeflow as tf
 from tapeflow.keras.utils import to_categorical
 
-args = _course.parse_args(__doc__.splitlines()[0], epochs=5)
-epochs = 1 if args.quick else args.epochs
+args = _course.parse_args(__doc__.splitlines()[0],
+                          epochs=(None, "epochs (default: 5, 1 with --quick)", int))
+epochs = args.epochs or (1 if args.quick else 5)
 
 # 1. load MNIST
 (train_images, train_labels), (test_images, test_labels) = _course.load(

@@ -12,8 +12,11 @@ import _course
 
 import tapeflow as tf
 
-args = _course.parse_args(__doc__.splitlines()[0], epochs=10, plot="")
-epochs = 1 if args.quick else args.epochs
+args = _course.parse_args(__doc__.splitlines()[0],
+                          epochs=(None, "epochs (default: 10, 1 with --quick)", int),
+                          validation_split=(0.0, "fraction held out for val_ curves"),
+                          plot=("", "write the history plot to this PNG"))
+epochs = args.epochs or (1 if args.quick else 10)
 class_names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
@@ -29,8 +32,8 @@ model = tf.keras.Sequential([
 model.compile(optimizer="adam",
               loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
               metrics=["accuracy"])
-history = model.fit(train_images, train_labels, epochs=epochs, validation_split=0.1 if
-                    args.quick else 0.0)
+history = model.fit(train_images, train_labels, epochs=epochs,
+                    validation_split=args.validation_split)
 
 test_loss, test_acc = model.evaluate(test_images, test_labels, verbose=2)
 print(f"train_acc: {history.history['accuracy'][-1]:.4f}  test_acc: {test_acc:.4f}")

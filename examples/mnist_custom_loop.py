@@ -12,8 +12,10 @@ import _course
 
 import tapeflow as tf
 
-args = _course.parse_args(__doc__.splitlines()[0], epochs=2, batch_size=64)
-epochs = 1 if args.quick else args.epochs
+args = _course.parse_args(__doc__.splitlines()[0],
+                          epochs=(None, "epochs (default: 2, 1 with --quick)", int),
+                          batch_size=(64, "samples per step"))
+epochs = args.epochs or (1 if args.quick else 2)
 tf.keras.utils.set_random_seed(0)
 
 (x_train, y_train), (x_test, y_test) = _course.load("mnist", quick=args.quick,

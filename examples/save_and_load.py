@@ -14,7 +14,7 @@ import _course
 
 import tapeflow as tf
 
-args = _course.parse_args(__doc__.splitlines()[0], path="")
+args = _course.parse_args(__doc__.splitlines()[0], path=("", "where to save the .keras file"))
 (x_train, y_train), (x_test, y_test) = _course.load("fashion_mnist", quick=True,
                                                     synthetic=args.synthetic,
                                                     n_train=2000 if args.quick else 20000)
