@@ -8,6 +8,7 @@ def plot_history(history, path=None, metrics=None):
     One panel per metric, with its ``val_`` counterpart on the same axes.
     """
     plt = pyplot()
+    from matplotlib.ticker import MaxNLocator
     logs = getattr(history, "history", history)
     if not logs:
         raise ValueError("plot_history: the history is empty; train with model.fit first.")
@@ -19,6 +20,7 @@ def plot_history(history, path=None, metrics=None):
         if f"val_{name}" in logs:
             ax.plot(epochs, logs[f"val_{name}"], "s--", label=f"validation {name}")
         ax.set(xlabel="epoch", ylabel=name, title=name)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no epoch 2.5
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
