@@ -359,7 +359,6 @@ class Trainer:
         return self.history
 
     def _train_epoch(self, adapter, callbacks):
-        logs = None
         custom = type(self).train_step is not Trainer.train_step
         # Walking the layer tree for the variables costs tens of us per step: collect them
         # once per epoch (a callback may still change trainability between epochs).

@@ -276,8 +276,15 @@ class Optimizer:
 
     _splittable = False  # built-in subclasses touch buffers only via _slot/_scratch
 
+    def _can_split(self):
+        """True only if the class that defines ``update_step`` declared it splittable: a
+        user subclass overriding ``update_step`` must always receive whole Variables."""
+        owner = next(c for c in type(self).__mro__ if "update_step" in c.__dict__)
+        return bool(owner.__dict__.get("_splittable", False))
+
     def _backend_update_step(self, grads, variables, learning_rate):
-        big = [self._splittable and v._value.size >= P.PARALLEL_MIN_SIZE and
+        splittable = self._can_split()
+        big = [splittable and v._value.size >= P.PARALLEL_MIN_SIZE and
                v._value.flags.c_contiguous for v in variables]
         pool = P.pool() if any(big) else None
         split, timed = self._split_policy.next() if pool is not None else (False, False)
@@ -289,8 +296,10 @@ class Optimizer:
             i = self._index[id(v)]
             (g1, h1), (g2, h2) = P.halves(g, v, i, self._scratch_views[id(v)])
             job = pool.submit(self.update_step, g2, h2, learning_rate)
-            self.update_step(g1, h1, learning_rate)
-            job.result()
+            try:
+                self.update_step(g1, h1, learning_rate)
+            finally:
+                job.result()  # never leave the other half running (or its error unseen)
         if timed:
             self._split_policy.record(split, time.perf_counter() - start)
 
