@@ -41,5 +41,5 @@ start = time.perf_counter()
 network.fit(train_images, train_labels, epochs=epochs, batch_size=128)
 seconds = time.perf_counter() - start
 test_loss, test_acc = network.evaluate(test_images, test_labels, verbose=0)
-print(f"test_acc: {test_acc:.4f}  (trained {epochs} epochs in {seconds:.1f} s, "
+print(f"test_acc: {test_acc:.4f}  (trained {epochs} epoch(s) in {seconds:.1f} s, "
       f"{seconds / epochs:.2f} s/epoch)")

@@ -28,7 +28,8 @@ model.compile(optimizer="adam",
               metrics=["accuracy"])
 model.fit(x_train, y_train, epochs=1, verbose=0)
 
-path = args.path or os.path.join(tempfile.mkdtemp(), "fashion.keras")
+folder = tempfile.TemporaryDirectory()  # removed at exit unless --path is given
+path = args.path or os.path.join(folder.name, "fashion.keras")
 model.save(path)
 print(f"saved to {path} ({os.path.getsize(path):,} bytes)")
 loaded = tf.keras.models.load_model(path)
