@@ -42,7 +42,8 @@ def draw(ax, name, y, w, b, learned):
     else:
         ax.text(0.5, -0.35, "no straight line separates\nthe two classes", ha="center",
                 color="tab:red", fontsize=9)
-    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), aspect="equal", xlabel="x1", ylabel="x2",
+    ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
+           aspect="equal", xlabel="x1", ylabel="x2",
            title=f"{name}: {'linearly separable' if learned else 'not linearly separable'}")
     ax.legend(loc="upper left", fontsize=7)
 
