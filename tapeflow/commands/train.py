@@ -50,6 +50,23 @@ def _add_train(subparsers):
         formatter_class=common.HelpFormatter)
     p.add_argument("dataset", type=common.dataset_name, metavar="{mnist,fashion_mnist}",
                    help="the data set (and with it the network and its defaults)")
+    _add_hyperparameters(p)
+    p.add_argument("--save", metavar="MODEL.keras",
+                   help="save the trained model to this .keras file")
+    p.add_argument("--plot", metavar="HISTORY.png",
+                   help="draw the loss and accuracy per epoch into this PNG (needs "
+                        "matplotlib)")
+    p.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
+                   help="0 silent, 1 progress bar, 2 one line per epoch (default: 1)")
+    p.add_argument("--quick", action="store_true",
+                   help="a few seconds' run: 2000 training and 500 test samples, 1 epoch "
+                        "unless --epochs is given")
+    common.add_synthetic_flag(p)
+    p.set_defaults(func=run_train)
+
+
+def _add_hyperparameters(p):
+    """The options that change the network or its training."""
     p.add_argument("--epochs", type=common.positive_int,
                    help="passes over the training set (default: 5 for mnist, 10 for "
                         "fashion_mnist, 1 with --quick)")
@@ -70,18 +87,6 @@ def _add_train(subparsers):
                         "val_loss and val_accuracy each epoch (default: 0)")
     p.add_argument("--seed", type=int,
                    help="seed weights and shuffling for a reproducible run (default: none)")
-    p.add_argument("--save", metavar="MODEL.keras",
-                   help="save the trained model to this .keras file")
-    p.add_argument("--plot", metavar="HISTORY.png",
-                   help="draw the loss and accuracy per epoch into this PNG (needs "
-                        "matplotlib)")
-    p.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
-                   help="0 silent, 1 progress bar, 2 one line per epoch (default: 1)")
-    p.add_argument("--quick", action="store_true",
-                   help="a few seconds' run: 2000 training and 500 test samples, 1 epoch "
-                        "unless --epochs is given")
-    common.add_synthetic_flag(p)
-    p.set_defaults(func=run_train)
 
 
 def _add_evaluate(subparsers):
