@@ -80,6 +80,7 @@ def test_every_option_has_a_description():
     (["train", "mnist", "--epochs", "0"], "expected a positive integer, got '0'"),
     (["train", "mnist", "--hidden", "256,x"], "layer sizes"),
     (["train", "mnist", "--optimizer", "sgdd"], "unknown optimizer 'sgdd'"),
+    (["train", "mnist", "--learning-rate", "-1"], "expected a positive number, got '-1'"),
     (["train", "mnist", "--save", "model.h5"], "--save needs a .keras file name"),
     (["train", "mnist", "--validation-split", "1.5", "--synthetic"], "validation-split"),
     (["evaluate", "missing.keras"], "no model file 'missing.keras'"),

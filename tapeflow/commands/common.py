@@ -63,6 +63,17 @@ def positive_int(text):
     return value
 
 
+def positive_float(text):
+    """``"0.01"`` -> 0.01; anything but a number > 0 is a usage error."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
 def int_list(text):
     """``"512"`` -> (512,); ``"256,128"`` -> (256, 128): hidden layer sizes."""
     try:

@@ -76,7 +76,7 @@ def _add_hyperparameters(p):
     p.add_argument("--optimizer", type=_optimizer_name,
                    help=f"one of {OPTIMIZER_NAMES} (default: rmsprop for mnist, adam for "
                         f"fashion_mnist)")
-    p.add_argument("--learning-rate", type=float,
+    p.add_argument("--learning-rate", type=common.positive_float,
                    help="the optimizer's learning rate (default: its Keras default, "
                         "0.001 for rmsprop and adam)")
     p.add_argument("--hidden", type=common.int_list, metavar="SIZES",
