@@ -136,10 +136,16 @@ class GradientTape:
 
     # --- differentiation ----------------------------------------------------------------
     def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients="none"):
+                 unconnected_gradients="none", *, buffers=None):
         """Gradients of ``target`` (summed) with respect to each of ``sources``.
 
         Returns the structure of ``sources``: a single Tensor, a list, tuple or dict.
+
+        ``buffers`` (a tapeflow extension, used by ``Model.fit``) is an optional list of
+        arrays, one per source (or None): ops that support it write that source's
+        gradient into the array instead of allocating a new one each step. The returned
+        gradient may then share the buffer, so it is only valid until the buffer is
+        reused; leave ``buffers`` out to get fresh arrays, as TensorFlow does.
         """
         if self._used and not self._persistent:
             raise RuntimeError(
@@ -164,7 +170,9 @@ class GradientTape:
             ogs = [output_gradients]
         else:
             ogs = list(output_gradients)
-        grads = self._backward(targets, ogs, srcs)
+        into = {} if buffers is None else \
+            {id(s): b for s, b in zip(srcs, buffers) if b is not None}
+        grads = self._backward(targets, ogs, srcs, into)
         result = []
         for s in srcs:
             g = grads.get(id(s))
@@ -180,7 +188,7 @@ class GradientTape:
         self._record_on_outer_tapes(targets + srcs, result)
         return pack_like(sources, result)
 
-    def _backward(self, targets, ogs, srcs):
+    def _backward(self, targets, ogs, srcs, into):
         # Forward sweep: keep only the entries on a path from a source, and note which of
         # their inputs lead back to a source (the VJP may skip the others' gradients).
         watched = self._watched
@@ -202,7 +210,11 @@ class GradientTape:
             if g is None:
                 continue
             values = [t._value for t in inputs]
-            if op.wants_needs:
+            if op.wants_into and into:
+                # each buffer is handed out once: a second contribution is added to it
+                bufs = tuple(into.pop(id(t), None) if n else None for t, n in zip(inputs, needs))
+                in_grads = op.vjp(g, out._value, *values, needs=needs, into=bufs, **attrs)
+            elif op.wants_needs:
                 in_grads = op.vjp(g, out._value, *values, needs=needs, **attrs)
             else:
                 in_grads = op.vjp(g, out._value, *values, **attrs)

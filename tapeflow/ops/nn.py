@@ -244,7 +244,8 @@ def _dense(x, kernel, bias, activation):
 
 
 @_dense.defvjp
-def _dense_vjp(g, out, x, kernel, bias, activation, needs=(True, True, True)):
+def _dense_vjp(g, out, x, kernel, bias, activation, needs=(True, True, True),
+               into=(None, None, None)):
     if activation == "relu":
         g = g * (out > 0)
     elif activation == "sigmoid":
@@ -252,8 +253,10 @@ def _dense_vjp(g, out, x, kernel, bias, activation, needs=(True, True, True)):
     elif activation == "tanh":
         g = g * (1 - out * out)
     gx = g @ kernel.T if needs[0] else None
-    gk = x.T @ g if needs[1] else None
-    gb = g.sum(axis=0) if needs[2] else None
+    # the kernel's gradient is the one big array of a step: written into the caller's
+    # buffer when one is given (see GradientTape.gradient's ``buffers``)
+    gk = np.matmul(x.T, g, out=into[1]) if needs[1] else None
+    gb = np.sum(g, axis=0, out=into[2]) if needs[2] else None
     return gx, gk, gb
 
 

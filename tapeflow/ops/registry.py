@@ -14,7 +14,9 @@ A VJP receives the upstream gradient ``g``, the forward output ``out``, the forw
 inputs and attributes, and returns one gradient (or ``None``) per input. It ignores
 broadcasting: the tape sums each gradient back to its input's shape in one place,
 :func:`unbroadcast`. A rule that can skip work for inputs that need no gradient
-may declare a ``needs`` keyword (a tuple of booleans, one per input).
+may declare a ``needs`` keyword (a tuple of booleans, one per input); a rule that
+can write a gradient into a caller's buffer may declare ``into`` (a tuple with an
+array or None per input; see ``GradientTape.gradient(..., buffers=)``).
 
 Recording: while a :class:`tapeflow.GradientTape` is active it sits in ``ACTIVE``;
 each op call hands ``(op, inputs, output, attrs)`` to every active tape, which keeps
@@ -35,19 +37,22 @@ ACTIVE = []  # tapes currently recording, innermost last
 class Op:
     """One primitive: ``forward`` on NumPy arrays and, if differentiable, its ``vjp``."""
 
-    __slots__ = ("name", "forward", "vjp", "wants_needs", "doc")
+    __slots__ = ("name", "forward", "vjp", "wants_needs", "wants_into", "doc")
 
     def __init__(self, name, forward):
         self.name = name
         self.forward = forward
         self.vjp = None
         self.wants_needs = False
+        self.wants_into = False
         self.doc = forward.__doc__
 
     def defvjp(self, rule):
         """Register ``rule(g, out, *inputs, **attrs) -> gradients`` for this op."""
         self.vjp = rule
-        self.wants_needs = "needs" in inspect.signature(rule).parameters
+        params = inspect.signature(rule).parameters
+        self.wants_needs = "needs" in params
+        self.wants_into = "into" in params
         return rule
 
     def __call__(self, *inputs, **attrs):
