@@ -1,6 +1,9 @@
 # tapeflow: two commands on a fresh machine.
-#   make train   set up .venv, fetch MNIST, train the chapter-2 network, report test accuracy
+#   make train   set up .venv, fetch MNIST and Fashion-MNIST, train the chapter-2 network,
+#                report test accuracy
 #   make test    set up .venv and run the test suite
+#   make figures regenerate every figure of the course into figures/
+#   make bench   run the benchmarks (figures beside a reference measured in the same run)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,14 +18,18 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 train: $(STAMP)
-	$(PY) -m tapeflow.keras.datasets fetch mnist
-	$(PY) examples/ch2_first_network.py
+	$(VENV)/bin/tapeflow datasets fetch mnist fashion_mnist
+	$(VENV)/bin/tapeflow train mnist
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	$(PY) benchmarks/op_dispatch.py
+	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp fashion_mlp import_time; \
+		do ../$(PY) $$b.py || exit 1; done
+
+figures: $(STAMP)
+	$(PY) scripts/make_figures.py --out-dir figures
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

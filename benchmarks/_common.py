@@ -54,7 +54,11 @@ def peer(script, *args, timeout=1800):
     except (subprocess.SubprocessError, OSError) as err:
         print(f"  [peer {script} failed: {err}]", file=sys.stderr)
         return None
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    if "skipped" in got:
+        print(f"  [{got['skipped']}]")
+        return None
+    return got
 
 
 def row(label, value, unit, reference=None):

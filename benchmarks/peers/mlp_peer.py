@@ -3,6 +3,7 @@
     python mlp_peer.py {keras_jax,torch,tf_keras} DATASET EPOCHS OPTIMIZER LOGITS HIDDEN
 Runs in a scratch environment where the framework is installed; never imported by tapeflow.
 """
+import importlib.util
 import json
 import os
 import statistics
@@ -12,6 +13,10 @@ import time
 from _data import load
 
 name, dataset, epochs, optimizer, logits, hidden = sys.argv[1:7]
+needed = {"keras_jax": "jax", "torch": "torch", "tf_keras": "tensorflow"}[name]
+if importlib.util.find_spec(needed) is None:
+    print(json.dumps({"skipped": f"{name}: {needed} is not installed in the peer environment"}))
+    sys.exit(0)
 epochs, logits = int(epochs), logits == "True"
 hidden = [int(h) for h in hidden.split(",")]
 x, y, xt, yt = load(dataset)

@@ -1,4 +1,5 @@
 """The tiny 2-16-1 step in a peer framework: prints one JSON line with us per step."""
+import importlib.util
 import json
 import os
 import statistics
@@ -8,6 +9,10 @@ import time
 import numpy as np
 
 name = sys.argv[1]
+needed = {"keras_jax": "jax", "torch": "torch", "tf_keras": "tensorflow"}[name]
+if importlib.util.find_spec(needed) is None:
+    print(json.dumps({"skipped": f"{name}: {needed} is not installed in the peer environment"}))
+    sys.exit(0)
 x = np.random.default_rng(0).normal(size=(4, 2)).astype(np.float32)
 y = np.random.default_rng(1).normal(size=(4, 1)).astype(np.float32)
 n = 500
