@@ -71,6 +71,13 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
 
 # --- recognising and converting arrays ---------------------------------------------------
+def batch_size_of(x):
+    """The number of samples in a batch ``x`` (a tensor, array or structure of them)."""
+    leaf = flatten(x)[0]
+    shape = np.shape(leaf._value if isinstance(leaf, Tensor) else leaf)
+    return shape[0] if shape else 1
+
+
 def _is_leaf_array(v):
     return isinstance(v, (np.ndarray, Tensor, np.generic)) or \
         (hasattr(v, "__array__") and not isinstance(v, (list, tuple, dict, str)))

@@ -51,12 +51,6 @@ def _verbose(verbose):
                      f"per epoch); got verbose={verbose!r}.")
 
 
-def _batch_size_of(x):
-    leaf = flatten(x)[0]
-    shape = np.shape(leaf._value if isinstance(leaf, Tensor) else leaf)
-    return shape[0] if shape else 1
-
-
 class Trainer:
     """Mixin giving ``Model`` compile/fit/evaluate/predict (Keras 3's ``Trainer``).
 
@@ -208,7 +202,7 @@ class Trainer:
         loss = self._compile_loss(y, y_pred, sample_weight)
         for extra in regularization_losses or ():
             loss = loss + (M.reduce_sum(extra) if extra._value.ndim else extra)
-        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(y_pred))
+        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(y_pred))
         return loss
 
     @property
@@ -239,7 +233,7 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(x))
+        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
         variables = self._step_variables or self.trainable_variables
         if variables:
             grads = tape.gradient(loss, variables, buffers=self._gradient_buffers(variables))
@@ -252,11 +246,11 @@ class Trainer:
         """One reusable gradient array per variable, so that a step allocates no big
         arrays (fresh ones cost page faults and fragment the heap: about 0.3 s per MNIST
         epoch of the chapter-2 network). The gradients live only inside train_step."""
-        cached = self.__dict__.get("_grad_buffers")
+        cached = getattr(self, "_grad_buffers", None)
         if cached is None or len(cached[0]) != len(variables) or \
                 any(a is not b for a, b in zip(cached[0], variables)):
             cached = (list(variables), [np.empty_like(v._value) for v in variables])
-            self.__dict__["_grad_buffers"] = cached
+            _set(self, "_grad_buffers", cached)
         return cached[1]
 
     def test_step(self, data):
@@ -264,7 +258,7 @@ class Trainer:
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss._value, sample_weight=_batch_size_of(x))
+        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
@@ -373,12 +367,11 @@ class Trainer:
         custom = type(self).train_step is not Trainer.train_step
         # Walking the layer tree for the variables costs tens of us per step: collect them
         # once per epoch (a callback may still change trainability between epochs).
-        # (set through __dict__: a list of Variables must not become a tracked attribute)
-        self.__dict__["_step_variables"] = None if custom else self.trainable_variables
+        _set(self, "_step_variables", None if custom else self.trainable_variables)
         try:
             return self._run_train_batches(adapter, callbacks, custom)
         finally:
-            self.__dict__["_step_variables"] = None
+            _set(self, "_step_variables", None)
 
     def _run_train_batches(self, adapter, callbacks, custom):
         logs = None
