@@ -20,6 +20,10 @@ __all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like"]
 
 def flatten(structure):
     """Leaves of a nested list/tuple/dict structure, dicts in sorted-key order."""
+    if isinstance(structure, Tensor):
+        return [structure]
+    if type(structure) in (list, tuple) and all(isinstance(x, Tensor) for x in structure):
+        return list(structure)  # the common flat case, without recursion
     if isinstance(structure, dict):
         return [leaf for k in sorted(structure) for leaf in flatten(structure[k])]
     if isinstance(structure, (list, tuple)):
@@ -29,6 +33,8 @@ def flatten(structure):
 
 def pack_like(structure, leaves):
     """Rebuild ``structure`` with ``leaves`` (the inverse of :func:`flatten`)."""
+    if type(structure) is list and all(isinstance(x, Tensor) for x in structure):
+        return list(leaves)
     it = iter(leaves)
 
     def build(s):
@@ -221,7 +227,7 @@ class GradientTape:
             for t, v, need, gi in zip(inputs, values, needs, in_grads):
                 if gi is None or not need:
                     continue
-                if gi.shape != v.shape or gi.dtype != v.dtype:
+                if gi.shape != v.shape or gi.dtype is not v.dtype:
                     gi = unbroadcast(gi, v.shape, v.dtype)  # the one place broadcasting is undone
                 key = id(t)
                 grads[key] = grads[key] + gi if key in grads else gi

@@ -192,8 +192,9 @@ def _grad_to_input_shape(g, x, axis, keepdims):
         kept = g.shape
     else:
         kept = tuple(1 if i in axis else d for i, d in enumerate(shape))
-    out = np.empty(shape, np.result_type(g, x))
-    out[...] = np.reshape(g, kept)
+    g = np.asarray(g)
+    out = np.empty(shape, g.dtype if g.dtype.kind == "f" else x.dtype)
+    out[...] = g.reshape(kept)
     return out
 
 
