@@ -195,7 +195,7 @@ class Tensor:
         return (f"tf.Tensor({np.asarray(self._value)}, shape={tuple(self._value.shape)}, "
                 f"dtype={self.dtype.name})")
 
-    __hash__ = object.__hash__
+    __hash__ = object.__hash__  # elementwise __eq__ (set by tapeflow.ops) keeps ids hashable
 
 
 class Variable(Tensor):
@@ -212,7 +212,7 @@ class Variable(Tensor):
     buffer; ``numpy()`` returns a copy, so a saved value does not change later.
     """
 
-    __slots__ = ("trainable", "_name", "_shared_name", "_constraint", "aggregation",
+    __slots__ = ("trainable", "_name", "_constraint", "aggregation",
                  "synchronization", "_path")
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
@@ -282,8 +282,6 @@ class Variable(Tensor):
     def __repr__(self):
         return (f"<tf.Variable '{self._name}:0' shape={tuple(self._value.shape)} "
                 f"dtype={self.dtype.name}, numpy={self._value!r}>")
-
-    __hash__ = object.__hash__
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
