@@ -94,7 +94,7 @@ class GradientTape:
         return False
 
     def _record(self, op, inputs, out, attrs):
-        if self._paused:
+        if self._paused or op.vjp is None:
             return
         watched = self._watched
         hit = False
@@ -236,7 +236,7 @@ class GradientTape:
     def _record_on_outer_tapes(self, inputs, results):
         """Make a gradient-of-a-gradient on an enclosing tape fail loudly, not silently."""
         for tape in ACTIVE:
-            if tape is self or tape._paused:
+            if tape is self or tape._paused or not isinstance(tape, GradientTape):
                 continue
             if any(id(t) in tape._watched for t in inputs):
                 for r in results:

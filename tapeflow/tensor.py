@@ -22,6 +22,16 @@ from tapeflow import dtypes
 
 __all__ = ["Tensor", "Variable", "TensorShape", "convert_to_tensor", "constant"]
 
+# Traces recording right now (tapeflow.trace): reading a value or assigning a Variable
+# while one records marks it as not replayable.
+TRACING = []
+
+
+def escape_trace(why):
+    """Mark every recording Trace (tapeflow.trace) as not replayable, saying ``why``."""
+    for trace in TRACING:
+        trace.escape(why)
+
 
 class TensorShape(tuple):
     """A tuple of dimensions (``None`` for unknown) with TensorFlow's helpers."""
@@ -137,6 +147,8 @@ class Tensor:
 
     def numpy(self):
         """The value as a NumPy array (shared, not copied: do not modify it)."""
+        if TRACING:
+            escape_trace("Tensor.numpy()")
         v = self._value
         return v if isinstance(v, np.ndarray) else np.asarray(v)
 
@@ -147,6 +159,8 @@ class Tensor:
         return self
 
     def __array__(self, dtype=None, copy=None):
+        if TRACING:
+            escape_trace("np.asarray(tensor)")
         arr = np.asarray(self._value, dtype=dtype)
         return arr.copy() if copy else arr
 
@@ -175,6 +189,8 @@ class Tensor:
         return builtins.bool(self._scalar("bool"))
 
     def _scalar(self, what):
+        if TRACING:
+            escape_trace(f"{what}(tensor)")
         if self._value.size != 1:
             raise ValueError(
                 f"{what}() needs a tensor with exactly one element; got shape "
@@ -248,6 +264,8 @@ class Variable(Tensor):
 
     def numpy(self):
         """A copy of the current value (later assignments do not change it)."""
+        if TRACING:
+            escape_trace("Variable.numpy()")
         return self._value.copy()
 
     def value(self):
@@ -257,6 +275,8 @@ class Variable(Tensor):
     read_value = value
 
     def _check(self, value, what):
+        if TRACING:
+            escape_trace(f"Variable.{what}()")
         arr = _to_array(value, self._value.dtype)
         if arr.shape != self._value.shape:
             raise ValueError(

@@ -18,9 +18,10 @@ may declare a ``needs`` keyword (a tuple of booleans, one per input); a rule tha
 can write a gradient into a caller's buffer may declare ``into`` (a tuple with an
 array or None per input; see ``GradientTape.gradient(..., buffers=)``).
 
-Recording: while a :class:`tapeflow.GradientTape` is active it sits in ``ACTIVE``;
-each op call hands ``(op, inputs, output, attrs)`` to every active tape, which keeps
-references (never copies) when one of the inputs is watched.
+Recording: while a :class:`tapeflow.GradientTape` (or a :class:`tapeflow.trace.Trace`)
+is active it sits in ``ACTIVE``; each op call hands ``(op, inputs, output, attrs)`` to
+every active recorder. A tape keeps references (never copies) to differentiable calls
+with a watched input.
 """
 import inspect
 
@@ -64,7 +65,7 @@ class Op:
                 raise
             shapes = ", ".join(str(tuple(t._value.shape)) for t in inputs)
             raise type(err)(f"{self.name}: {err} (input shapes: {shapes})") from None
-        if ACTIVE and self.vjp is not None:
+        if ACTIVE:  # tapes keep differentiable calls; a tapeflow.trace.Trace keeps all
             for tape in ACTIVE:
                 tape._record(self, inputs, out, attrs)
         return out

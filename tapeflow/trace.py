@@ -1,0 +1,284 @@
+"""Trace a computation once, then replay it on new inputs without the Python around it.
+
+A training step spends most of its time, for small models, in Python: layer calls,
+argument checks, loss bookkeeping, the tape. ``Trace`` records every op call made
+inside its block; :func:`build_program` turns the record into a flat :class:`Program`
+(forward calls on slots of an environment list, and the VJPs of the calls that lead
+from the variables to the loss), and ``Program.run`` replays it on new input arrays.
+The ops, their forwards and their VJPs are the registry's, unchanged: a replay
+computes the same numbers as the eager step, bit for bit.
+
+It is the analogue of ``tf.function``: Python side effects run while tracing only.
+A trace is refused (``Trace.escaped`` says why) when the code looked at a tensor's
+value (``numpy()``, ``float()``, ``bool()``, ``np.asarray``) or assigned a Variable,
+since a replay would not repeat that; and :func:`same_program` compares two traces of
+consecutive steps, so that anything else that changes from step to step (a constant
+computed from the batch in NumPy, a Python branch) keeps the step eager.
+
+Example:
+    >>> import numpy as np, tapeflow as tf
+    >>> w = tf.Variable([[2.0], [1.0]])
+    >>> x = tf.constant([[1.0, 1.0]])
+    >>> with tf.GradientTape() as tape, Trace(tape) as trace:
+    ...     loss = tf.reduce_sum(tf.square(x @ w))
+    >>> program = build_program(trace, feeds=[x], variables=[w], loss=loss, outputs=[])
+    >>> loss_value, _, grads = program.run([np.array([[1.0, 0.0]], np.float32)])
+    >>> float(loss_value), grads[0].ravel().tolist()   # (2)^2, d/dw = 2 * 2 * [1, 0]
+    (4.0, [4.0, 0.0])
+"""
+import numpy as np
+
+from tapeflow.ops.registry import ACTIVE, unbroadcast
+from tapeflow.tensor import TRACING, Tensor, Variable
+
+__all__ = ["Trace", "Program", "build_program", "same_program"]
+
+
+class Trace:
+    """Record every op call (differentiable or not) made inside the ``with`` block.
+
+    Args:
+        tape: the GradientTape of the step, if any: calls made while it is paused
+            (``stop_recording``) are replayed but not differentiated.
+    """
+
+    _paused = False  # the registry hands calls to everything in ACTIVE
+
+    def __init__(self, tape=None):
+        self.calls = []        # (op, inputs, output, attrs, differentiable)
+        self.escaped = None    # why the record cannot be replayed, if it cannot
+        self._tape = tape
+
+    def __enter__(self):
+        ACTIVE.append(self)
+        TRACING.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        if self in ACTIVE:
+            ACTIVE.remove(self)
+        if self in TRACING:
+            TRACING.remove(self)
+        return False
+
+    def _record(self, op, inputs, out, attrs):
+        tape = self._tape
+        diff = op.vjp is not None and not (tape is not None and tape._paused)
+        self.calls.append((op, inputs, out, attrs, diff))
+
+    def escape(self, why):
+        """Mark the record as not replayable (first reason wins)."""
+        if self.escaped is None:
+            self.escaped = why
+
+
+class Program:
+    """A traced step as flat lists: run the forwards, then the VJPs back to variables."""
+
+    def __init__(self, template, feed_slots, reads, forward, backward, loss_slot,
+                 output_slots, n_variables):
+        self.template = template          # initial environment: constants, else None
+        self.feed_slots = feed_slots      # slot of each feed array
+        self.reads = reads                # (slot, Variable): read at the start of a run
+        self.forward = forward            # (fn, input slots, output slot, attrs)
+        self.backward = backward          # see build_program
+        self.loss_slot = loss_slot
+        self.output_slots = output_slots
+        self.n_variables = n_variables
+        self._bound_to = None
+
+    def _bound(self, buffers):
+        """The backward calls with their keyword arguments, ``into`` bound to ``buffers``."""
+        if self._bound_to is not None and self._bound_to[0] is buffers:
+            return self._bound_to[1]
+        calls = []
+        for vjp, out, ins, targets, needs, bufs, attrs in self.backward:
+            kwargs = dict(attrs)
+            if needs is not None:
+                kwargs["needs"] = needs
+            if bufs is not None:
+                kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
+                                       for b in bufs)
+            calls.append((vjp, out, ins, targets, kwargs))
+        self._bound_to = (buffers, calls)
+        return calls
+
+    def run(self, feeds, buffers=None):
+        """Replay on ``feeds`` (arrays); returns ``(loss, outputs, gradients)``.
+
+        ``gradients`` has one array (or None) per variable; ``buffers`` (one array or
+        None per variable) are handed to VJPs that can write into them, as in
+        ``GradientTape.gradient(..., buffers=)``.
+        """
+        env = self.template.copy()
+        for slot, value in zip(self.feed_slots, feeds):
+            env[slot] = value
+        for slot, var in self.reads:
+            env[slot] = var._value
+        for fn, ins, out, attrs in self.forward:
+            env[out] = fn(*[env[i] for i in ins], **attrs)
+        loss = env[self.loss_slot]
+        grads = [None] * len(env)
+        grads[self.loss_slot] = np.array(1, loss.dtype) if loss.ndim == 0 else np.ones_like(loss)
+        for vjp, out, ins, targets, kwargs in self._bound(buffers):
+            values = [env[i] for i in ins]
+            for slot, v, gi in zip(targets, values, vjp(grads[out], env[out], *values, **kwargs)):
+                if slot < 0 or gi is None:
+                    continue
+                if gi.shape != v.shape or gi.dtype is not v.dtype:
+                    gi = unbroadcast(gi, v.shape, v.dtype)  # as GradientTape does
+                before = grads[slot]
+                grads[slot] = gi if before is None else before + gi
+        result = [grads[slot] for slot, _ in self.reads[:self.n_variables]]
+        return loss, [env[s] for s in self.output_slots], result
+
+
+def build_program(trace, feeds, variables, loss, outputs):
+    """A :class:`Program` from ``trace``, or None if its record cannot be replayed.
+
+    ``feeds``: the Tensors that change from run to run (the batch), in ``run``'s order;
+    ``variables``: the Variables to differentiate (the first ``reads``, in this order);
+    ``loss``: the scalar Tensor to differentiate; ``outputs``: Tensors to return too.
+    """
+    if trace.escaped is not None:
+        return None
+    slots, template, feed_slots, reads, forward, made = {}, [], [], [], [], []
+    by_array = {}
+
+    def new_slot(tensor, value=None):
+        slots[id(tensor)] = len(template)
+        template.append(value)
+        return len(template) - 1
+
+    for f in feeds:
+        feed_slots.append(slots[id(f)] if id(f) in slots else new_slot(f))
+        by_array.setdefault(id(f._value), feed_slots[-1])
+    for v in variables:
+        if id(v) not in slots:
+            reads.append((new_slot(v), v))
+    n_variables = len(reads)
+    if n_variables != len(variables):
+        return None
+    keep = []  # the traced tensors stay alive, so that their ids stay unique
+    for op, inputs, out, attrs, diff in trace.calls:
+        ins = []
+        for t in inputs:
+            slot = slots.get(id(t))
+            if slot is None and id(t._value) in by_array:
+                slot = slots[id(t)] = by_array[id(t._value)]  # a feed re-wrapped
+            if slot is None:
+                slot = new_slot(t, None if isinstance(t, Variable) else t._value)
+                if isinstance(t, Variable):
+                    reads.append((slot, t))
+            ins.append(slot)
+            keep.append(t)
+        made.append((op, ins, new_slot(out), attrs, diff, out))
+        keep.append(out)
+    if id(loss) not in slots or any(id(o) not in slots for o in outputs):
+        return None
+    loss_slot = slots[id(loss)]
+    output_slots = [slots[id(o)] for o in outputs]
+    # Forward: only the calls that the loss or an output depends on.
+    wanted = {loss_slot, *output_slots}
+    live = []
+    for entry in reversed(made):
+        if entry[2] in wanted:
+            wanted.update(entry[1])
+            live.append(entry)
+    live.reverse()
+    forward = [(op.forward, tuple(ins), out, attrs) for op, ins, out, attrs, _, _ in live]
+    backward = _backward_plan(live, [s for s, _ in reads[:n_variables]], loss_slot)
+    program = Program(template, feed_slots, reads, forward, backward, loss_slot,
+                      output_slots, n_variables)
+    program._keep = keep
+    return program
+
+
+def _backward_plan(live, variable_slots, loss_slot):
+    """The differentiable calls on a path from a variable to the loss, last first.
+
+    Each is ``(vjp, out, ins, targets, needs, bufs, attrs)``: ``targets`` repeats
+    ``ins`` with -1 for the inputs that do not lead back to a variable (their gradient
+    is dropped); ``needs`` is given to VJPs that take it; ``bufs`` (for VJPs that take
+    ``into``) names, per input, the variable whose gradient buffer the call may fill.
+    """
+    reach, path = set(variable_slots), []
+    for op, ins, out, attrs, diff, tensor in live:
+        if not diff or tensor._value.dtype.kind != "f":
+            continue
+        needs = tuple(i in reach for i in ins)
+        if True in needs:
+            reach.add(out)
+            path.append((op, ins, out, attrs, needs))
+    to_loss, plan, handed = {loss_slot}, [], set()
+    index = {s: k for k, s in enumerate(variable_slots)}
+    for op, ins, out, attrs, needs in reversed(path):
+        if out not in to_loss:
+            continue
+        to_loss.update(i for i, n in zip(ins, needs) if n)
+        bufs = None
+        if op.wants_into:  # each variable's buffer goes to the first call that can use it
+            bufs = []
+            for i, n in zip(ins, needs):
+                bufs.append(index.get(i) if n and i not in handed else None)
+                if bufs[-1] is not None:
+                    handed.add(i)
+            bufs = tuple(bufs)
+        targets = tuple(i if n else -1 for i, n in zip(ins, needs))
+        plan.append((op.vjp, out, tuple(ins), targets,
+                     needs if (op.wants_needs or op.wants_into) else None, bufs, attrs))
+    return plan
+
+
+def same_program(a, b):
+    """True if two programs (two consecutive steps' traces) do the same computation.
+
+    Constants must be the same objects in both, or equal scalars: a constant that
+    differs between two steps was computed from the data outside the ops.
+    """
+    if a is None or b is None:
+        return False
+    if (a.feed_slots, a.loss_slot, a.output_slots, a.n_variables) != \
+            (b.feed_slots, b.loss_slot, b.output_slots, b.n_variables):
+        return False
+    if len(a.reads) != len(b.reads) or any(
+            sa != sb or va is not vb for (sa, va), (sb, vb) in zip(a.reads, b.reads)):
+        return False
+    if len(a.template) != len(b.template) or len(a.forward) != len(b.forward):
+        return False
+    for ca, cb in zip(a.template, b.template):
+        if ca is cb:
+            continue
+        if ca is None or cb is None or not _same_scalar(ca, cb):
+            return False
+    for (fa, ia, oa, ta), (fb, ib, ob, tb) in zip(a.forward, b.forward):
+        if fa is not fb or ia != ib or oa != ob or not _same_attrs(ta, tb):
+            return False
+    return True
+
+
+def _same_scalar(x, y):
+    x, y = np.asarray(x), np.asarray(y)
+    return x.ndim == 0 and y.ndim == 0 and x.dtype == y.dtype and \
+        (x == y or (x != x and y != y))
+
+
+def _same_attrs(a, b):
+    if a.keys() != b.keys():
+        return False
+    return all(_same_value(a[k], b[k]) for k in a)
+
+
+def _same_value(x, y):
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        return isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and \
+            x.shape == y.shape and x.dtype == y.dtype and np.array_equal(x, y)
+    if isinstance(x, (tuple, list)) and isinstance(y, (tuple, list)):
+        return type(x) is type(y) and len(x) == len(y) and \
+            all(_same_value(p, q) for p, q in zip(x, y))
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return x is y
+    try:
+        return type(x) is type(y) and bool(x == y)
+    except (TypeError, ValueError):
+        return x is y
