@@ -211,9 +211,10 @@ def _reduce_sum_vjp(g, out, x, axis, keepdims):
 @primitive("reduce_mean")
 def _reduce_mean(x, axis, keepdims):
     # np.add.reduce skips np.mean's Python wrapper (a few us per call on small tensors)
+    if x.dtype.kind != "f":
+        return np.mean(x, axis=axis, keepdims=keepdims)
     total = np.add.reduce(x, axis=axis, keepdims=keepdims)
-    return total / np.asarray(x.size // max(total.size, 1) if x.size else 1, x.dtype) \
-        if x.dtype.kind == "f" else np.mean(x, axis=axis, keepdims=keepdims)
+    return total / (x.size // max(total.size, 1) if x.size else 1)  # stays x's dtype
 
 
 @_reduce_mean.defvjp

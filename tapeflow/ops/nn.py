@@ -232,8 +232,8 @@ _DENSE_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
 @primitive("dense")
 def _dense(x, kernel, bias, activation):
-    z = x @ kernel
-    z += bias
+    z = np.matmul(x, kernel)
+    np.add(z, bias, out=z)
     if activation == "relu":
         np.maximum(z, 0, out=z)
     elif activation == "sigmoid":
@@ -256,7 +256,7 @@ def _dense_vjp(g, out, x, kernel, bias, activation, needs=(True, True, True),
     # the kernel's gradient is the one big array of a step: written into the caller's
     # buffer when one is given (see GradientTape.gradient's ``buffers``)
     gk = np.matmul(x.T, g, out=into[1]) if needs[1] else None
-    gb = np.sum(g, axis=0, out=into[2]) if needs[2] else None
+    gb = np.add.reduce(g, axis=0, out=into[2]) if needs[2] else None
     return gx, gk, gb
 
 
@@ -274,15 +274,25 @@ def dense(x, kernel, bias=None, activation="linear"):
         raise ValueError(f"dense: cannot multiply input of shape {tuple(x.shape)} by kernel "
                          f"of shape {tuple(kernel.shape)}.")
     if bias is None:
-        bias = Tensor(np.zeros(kernel._value.shape[1], kernel._value.dtype))
+        bias = _zero_bias(kernel._value.shape[1], kernel._value.dtype)
     return _dense(x, kernel, to_tensor(bias), activation=activation)
+
+
+_ZERO_BIASES = {}
+
+
+def _zero_bias(units, dtype):
+    """One shared zero bias per size (the same object each step keeps a trace valid)."""
+    key = (units, np.dtype(dtype))
+    if key not in _ZERO_BIASES:
+        _ZERO_BIASES[key] = Tensor(np.zeros(units, dtype))
+    return _ZERO_BIASES[key]
 
 
 # ---------------------------------------------------------------------------- dropout
 
 def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """Zero each entry with probability ``rate``; scale the kept ones by 1/(1-rate)."""
-    from tapeflow.ops import random as rnd
     x = to_tensor(x)
     if not 0 <= float(rate) < 1:
         raise ValueError(f"dropout: rate must be in [0, 1); got {rate}.")
@@ -290,9 +300,17 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         return x
     shape = x._value.shape if noise_shape is None else tuple(
         x._value.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
+    scale = _dropout_scale(shape=shape, rate=float(rate), seed=seed, dtype=x._value.dtype)
+    return m.multiply(x, scale)
+
+
+@primitive("dropout_scale")
+def _dropout_scale(shape, rate, seed, dtype):
+    """0 with probability ``rate``, else ``1 / (1 - rate)``: an op (not a constant) so
+    that a replayed step (tapeflow.trace) draws a fresh mask each time."""
+    from tapeflow.ops import random as rnd
     keep = rnd._generator(seed).random(shape) >= rate
-    scale = (keep / (1 - rate)).astype(x._value.dtype)
-    return m.multiply(x, Tensor(scale))
+    return (keep / (1 - rate)).astype(dtype)
 
 
 def l2_loss(t, name=None):

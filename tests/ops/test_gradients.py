@@ -110,6 +110,8 @@ CASES = {
                                         dict(axis=-1)),
                                        ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
                                         dict(axis=0))],
+    # keras.losses: mean squared error over the last axis, fused
+    "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {})],
 }
 
 

@@ -14,6 +14,7 @@ from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expa
 from tapeflow.ops import array as A
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
+from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
@@ -50,7 +51,23 @@ def mean_squared_error(y_true, y_pred):
         array(0.125, dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
-    return M.reduce_mean(M.square(M.subtract(yt, yp)), axis=-1)
+    if not yp._value.ndim:
+        return M.square(M.subtract(yt, yp))
+    return _mse(yt, yp)
+
+
+@primitive("keras_mean_squared_error")
+def _mse(y_true, y_pred):
+    d = y_true - y_pred
+    return np.add.reduce(np.square(d, out=d), axis=-1) / d.shape[-1]
+
+
+@_mse.defvjp
+def _mse_vjp(g, out, y_true, y_pred, needs=(True, True)):
+    # d/dy_pred mean((t - p)^2) = 2 (p - t) / n, per sample g spread over the last axis
+    d = y_pred - y_true
+    d *= (g * (2 / d.shape[-1]))[..., None]
+    return (-d if needs[0] else None), d
 
 
 def mean_absolute_error(y_true, y_pred):

@@ -148,6 +148,13 @@ def sparse_labels(y_true, pred_shape, fn="sparse_categorical_crossentropy", igno
     return lab
 
 
+@primitive("sparse_categorical_crossentropy")  # the name its errors start with
+def _checked_labels(y_true, pred_shape):
+    """:func:`sparse_labels` as an op (no gradient), so that a replayed step
+    (tapeflow.trace) checks every batch's labels."""
+    return sparse_labels(y_true, pred_shape)
+
+
 # ------------------------------------------------------------------- public functions
 
 def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
@@ -156,12 +163,15 @@ def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
         from tapeflow.ops.array import transpose
         perm = [i for i in range(y_pred.ndim) if i != axis % y_pred.ndim] + [axis % y_pred.ndim]
         y_pred = transpose(y_pred, perm)
-    labels = sparse_labels(y_true, _shape(y_pred), ignore_class=ignore_class)
-    valid = None
-    if ignore_class is not None:
-        valid = labels != ignore_class
-        labels = np.where(valid, labels, 0)
-    lt = Tensor(labels)
+    if ignore_class is None and isinstance(y_true, Tensor):
+        valid, lt = None, _checked_labels(y_true, pred_shape=_shape(y_pred))  # an op: replayable
+    else:
+        labels = sparse_labels(y_true, _shape(y_pred), ignore_class=ignore_class)
+        valid = None
+        if ignore_class is not None:
+            valid = labels != ignore_class
+            labels = np.where(valid, labels, 0)
+        lt = Tensor(labels)
     out = N._sparse_xent(lt, y_pred) if from_logits else _sparse_xent(lt, y_pred)
     if valid is not None:
         out = M.multiply(out, Tensor(valid.astype(out._value.dtype)))
