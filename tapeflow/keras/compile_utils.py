@@ -209,10 +209,12 @@ class CompileLoss:
             flat_sw = [sample_weight] * len(flat_pred)
         total = None
         batch = _shape(flat_pred[0])[0] if _shape(flat_pred[0]) else 1
+        self.last_updates = []  # (metric, loss tensor, batch): a replayed step repeats them
         for k, (i, fn, w, _) in enumerate(self._flat):
             value = fn(flat_true[i], flat_pred[i], flat_sw[i])
             if self.metrics:
                 self.metrics[k].update_state(_np(value), sample_weight=batch)
+                self.last_updates.append((self.metrics[k], value, batch))
             if w is not None:
                 value = value * w
             total = value if total is None else total + value

@@ -27,6 +27,8 @@ import numpy as np
 from tapeflow.keras import data_adapter as da
 from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
 from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
+from tapeflow.keras.single_batch import SingleBatchMethods
+from tapeflow.keras.traced_step import TracedTrainStep
 from tapeflow.ops import math as M
 from tapeflow.tape import GradientTape, flatten, pack_like
 from tapeflow.tensor import Tensor
@@ -51,7 +53,7 @@ def _verbose(verbose):
                      f"per epoch); got verbose={verbose!r}.")
 
 
-class Trainer:
+class Trainer(SingleBatchMethods):
     """Mixin giving ``Model`` compile/fit/evaluate/predict (Keras 3's ``Trainer``).
 
     It needs no ``__init__`` call: its state lives in class-level defaults until
@@ -71,6 +73,8 @@ class Trainer:
     _compile_config = None
     _step_variables = None  # trainable variables collected once per epoch by fit
     _initial_epoch = None  # set by a callback in on_train_begin to resume (BackupAndRestore)
+    run_eagerly = False
+    train_function = None
 
     # --- compile --------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -87,8 +91,11 @@ class Trainer:
                 categorical accuracy from the shapes of labels and predictions.
             loss_weights: float, list or dict of coefficients of the per-output losses.
             weighted_metrics: metrics updated with ``sample_weight`` / ``class_weight``.
-            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss: accepted for
-                compatibility; tapeflow always runs eagerly, one step at a time.
+            run_eagerly: run every training step eagerly, through the layers' ``call``.
+                By default the step is traced and replayed (keras/traced_step.py), as
+                Keras compiles it; Python side effects in ``call`` then run on the traced
+                steps only.
+            steps_per_execution, jit_compile, auto_scale_loss: accepted for compatibility.
         """
         from tapeflow.keras import metrics as metrics_module
         from tapeflow.keras import optimizers
@@ -104,6 +111,8 @@ class Trainer:
             optimizer=self.optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
             weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
             steps_per_execution=steps_per_execution, jit_compile=False))
+        _set(self, "run_eagerly", bool(run_eagerly))
+        _set(self, "train_function", None)
         _set(self, "compiled", True)
         self.stop_training = False
 
@@ -233,14 +242,29 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
         variables = self._step_variables or self.trainable_variables
+        grads = tape.gradient(loss, variables, buffers=self._gradient_buffers(variables)) \
+            if variables else None
+        return self._finish_train_step(x, y, sample_weight, y_pred, loss, grads, variables)
+
+    def _finish_train_step(self, x, y, sample_weight, y_pred, loss, grads, variables):
+        """The end of the default step (shared with its replay, keras/traced_step.py)."""
+        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
         if variables:
-            grads = tape.gradient(loss, variables, buffers=self._gradient_buffers(variables))
             self.optimizer.apply_gradients(zip(grads, variables))
         else:
-            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+            warnings.warn("The model does not have any trainable weights.", stacklevel=3)
         return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def make_train_function(self, force=False):
+        """The per-batch function of fit and train_on_batch (Keras's name): the default
+        ``train_step`` traced and replayed (keras/traced_step.py), or ``train_step``
+        itself when it is overridden or ``compile(run_eagerly=True)``."""
+        if self.train_function is None or force:
+            custom = type(self).train_step is not Trainer.train_step
+            _set(self, "train_function", self.train_step if custom or self.run_eagerly
+                 else TracedTrainStep(self))
+        return self.train_function
 
     def _gradient_buffers(self, variables):
         """One reusable gradient array per variable, so that a step allocates no big
@@ -374,12 +398,12 @@ class Trainer:
             _set(self, "_step_variables", None)
 
     def _run_train_batches(self, adapter, callbacks, custom):
-        logs = None
+        logs, train_function = None, self.make_train_function()
         for step, data in enumerate(adapter.epoch()):
             if custom and step == 0:
                 self._build_compiled_metrics(data)
             callbacks.on_train_batch_begin(step)
-            logs = pythonify_logs(self.train_step(data))
+            logs = pythonify_logs(train_function(data))
             callbacks.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
@@ -440,43 +464,6 @@ class Trainer:
                 break
         callbacks.on_predict_end()
         return outputs.result()
-
-    # --- single batches -----------------------------------------------------------------
-    def _single_batch(self, x, y=None, sample_weight=None):
-        dtype = self._float_dtype()
-        parts = [da.standardize(v, dtype) for v in (x, y, sample_weight)]
-        wrapped = [None if p is None else da._wrap(p, flatten(p)) for p in parts]
-        return da.pack_x_y_sample_weight(*wrapped)
-
-    def _batch_logs(self, logs, return_dict):
-        logs = {k: np.array(v._value if isinstance(v, Tensor) else v)
-                for k, v in sorted(logs.items())}
-        return logs if return_dict else self._flatten_metrics_in_order(logs)
-
-    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
-                       return_dict=False):
-        """One gradient update on one batch; metrics keep accumulating across calls."""
-        self._assert_compiled("train_on_batch")
-        if class_weight is not None:
-            if sample_weight is not None:
-                raise ValueError(f"Arguments `sample_weight` and `class_weight` cannot be "
-                                 f"specified at the same time. Received: sample_weight="
-                                 f"{sample_weight}, class_weight={class_weight}")
-            sample_weight = da.class_weight_to_sample_weights(y, class_weight)
-        logs = self.train_step(self._single_batch(x, y, sample_weight))
-        return self._batch_logs(logs, return_dict)
-
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        """Loss and metrics on one batch, in test mode."""
-        self._assert_compiled("test_on_batch")
-        logs = self.test_step(self._single_batch(x, y, sample_weight))
-        return self._batch_logs(logs, return_dict)
-
-    def predict_on_batch(self, x):
-        """The model's outputs for one batch, as NumPy array(s)."""
-        outputs = self.predict_step(self._single_batch(x))
-        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v) for v in flatten(outputs)]
-        return pack_like(outputs, leaves)
 
     # --- saving support -----------------------------------------------------------------
     def get_compile_config(self):
