@@ -279,13 +279,20 @@ class Optimizer:
     def _can_split(self):
         """True only if the class that defines ``update_step`` declared it splittable: a
         user subclass overriding ``update_step`` must always receive whole Variables."""
-        owner = next(c for c in type(self).__mro__ if "update_step" in c.__dict__)
-        return bool(owner.__dict__.get("_splittable", False))
+        cls = type(self)
+        if "_split_checked" not in cls.__dict__:  # once per class
+            owner = next(c for c in cls.__mro__ if "update_step" in c.__dict__)
+            cls._split_checked = bool(owner.__dict__.get("_splittable", False))
+        return cls._split_checked
 
     def _backend_update_step(self, grads, variables, learning_rate):
         splittable = self._can_split()
-        big = [splittable and v._value.size >= P.PARALLEL_MIN_SIZE and
-               v._value.flags.c_contiguous for v in variables]
+        if not splittable or all(v._value.size < P.PARALLEL_MIN_SIZE for v in variables):
+            for g, v in zip(grads, variables):
+                self.update_step(g, v, learning_rate)
+            return
+        big = [v._value.size >= P.PARALLEL_MIN_SIZE and v._value.flags.c_contiguous
+               for v in variables]
         pool = P.pool() if any(big) else None
         split, timed = self._split_policy.next() if pool is not None else (False, False)
         start = time.perf_counter() if timed else 0.0
@@ -322,7 +329,8 @@ class Optimizer:
             if g is None:
                 missing.append(v.name)
                 continue
-            arr = g._value if isinstance(g, Tensor) else np.asarray(g)
+            arr = g if g.__class__ is np.ndarray else \
+                g._value if isinstance(g, Tensor) else np.asarray(g)
             if arr.shape != v._value.shape:
                 raise ValueError(f"Gradient for variable {v.name!r} has shape {arr.shape}, but "
                                  f"the variable has shape {v._value.shape}.")
