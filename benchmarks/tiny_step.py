@@ -1,6 +1,7 @@
 """Microseconds per training step of a tiny 2-16-1 model, batch 4 (framework overhead).
 
-tapeflow's train_on_batch and a GradientTape loop, beside the same step in plain NumPy.
+tapeflow's fit (per batch, 2,000 batches an epoch), train_on_batch and a GradientTape loop,
+beside the same step in plain NumPy; peers run the same fit and train_on_batch.
 
     python benchmarks/tiny_step.py
 """
@@ -45,23 +46,35 @@ def main():
         grads = tape.gradient(loss, model.trainable_variables)
         opt.apply_gradients(zip(grads, model.trainable_variables))
 
-    steps = {"numpy": numpy_step_fn(), "train_on_batch": lambda: model.train_on_batch(x, y),
-             "tape": tape_step}
-    times = {k: [] for k in steps}
     n = 2000
-    for _ in range(7):                       # alternate the three, 7 rounds
+    fit_model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(16, "relu"),
+                                     tf.keras.layers.Dense(1)])
+    fit_model.compile(optimizer="sgd", loss="mse")
+    fx = np.random.default_rng(2).normal(size=(4 * n, 2)).astype(np.float32)
+    fy = np.random.default_rng(3).normal(size=(4 * n, 1)).astype(np.float32)
+
+    def fit_epoch():                         # one epoch of n steps; timed per step below
+        fit_model.fit(fx, fy, batch_size=4, epochs=1, verbose=0)
+
+    steps = {"numpy": numpy_step_fn(), "fit": fit_epoch,
+             "train_on_batch": lambda: model.train_on_batch(x, y), "tape": tape_step}
+    times = {k: [] for k in steps}
+    for _ in range(7):                       # alternate them, 7 rounds
         for name, fn in steps.items():
+            reps = 1 if name == "fit" else n
             with Timer() as t:
-                for _ in range(n):
+                for _ in range(reps):
                     fn()
             times[name].append(t.seconds / n * 1e6)
     print(f"tiny_step: 2-16-1, batch 4, SGD, MSE — {machine()}")
     ref = median(times["numpy"])
     row("plain NumPy step", ref, "us/step", ref)
+    row("tapeflow model.fit (per batch)", median(times["fit"]), "us/step", ref)
     row("tapeflow model.train_on_batch", median(times["train_on_batch"]), "us/step", ref)
     row("tapeflow GradientTape loop", median(times["tape"]), "us/step", ref)
-    for name in ("keras_jax", "torch", "tf_keras"):
-        got = peer("tiny_peer.py", name)
+    for name, how in (("keras_jax", "fit"), ("keras_jax", "step"), ("torch", "step"),
+                      ("tf_keras", "fit"), ("tf_keras", "step")):
+        got = peer("tiny_peer.py", name, how)
         if got:
             row(got["label"], got["us_per_step"], "us/step", ref)
     print("  target: tapeflow <= 40 us/step")

@@ -36,6 +36,19 @@ else:
                               keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
 
+    if len(sys.argv) > 2 and sys.argv[2] == "fit":
+        fx = np.random.default_rng(2).normal(size=(4 * n, 2)).astype(np.float32)
+        fy = np.random.default_rng(3).normal(size=(4 * n, 1)).astype(np.float32)
+        model.fit(fx, fy, batch_size=4, epochs=1, verbose=0)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            model.fit(fx, fy, batch_size=4, epochs=1, verbose=0)
+            times.append((time.perf_counter() - t) / n * 1e6)
+        print(json.dumps({"label": f"Keras {keras.__version__} ({os.environ['KERAS_BACKEND']}) "
+                                   f"fit (per batch)", "us_per_step": statistics.median(times)}))
+        sys.exit(0)
+
     def step():
         model.train_on_batch(x, y)
     label = f"Keras {keras.__version__} ({os.environ['KERAS_BACKEND']}) train_on_batch"

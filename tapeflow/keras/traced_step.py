@@ -39,10 +39,12 @@ _MAX_SIGNATURES = 8  # beyond this many batch shapes, new ones run eagerly
 class _Signature:
     """What is known about one batch signature: the last trace, or the program."""
 
-    __slots__ = ("last", "program", "variables", "outputs", "updates", "eager")
+    __slots__ = ("last", "program", "variables", "buffers", "outputs", "updates",
+                 "batch_size", "eager")
 
     def __init__(self):
-        self.last = self.program = self.variables = self.outputs = self.updates = None
+        self.last = self.program = self.variables = self.buffers = None
+        self.outputs = self.updates = self.batch_size = None
         self.eager = False
 
 
@@ -103,14 +105,15 @@ class TracedTrainStep:
             sig.last = program
         else:
             sig.program, sig.last, sig.variables, sig.outputs = program, None, variables, y_pred
+            sig.buffers = model._gradient_buffers(variables)
             sig.updates = [(metric, batch) for metric, _, batch in updates]
+            sig.batch_size = da.batch_size_of(x)
         return model._finish_train_step(x, y, sample_weight, y_pred, loss, grads, variables)
 
     def _replay(self, sig, data, leaves, variables):
         model = self.model
         try:
-            loss, outputs, grads = sig.program.run(
-                [t._value for t in leaves], model._gradient_buffers(variables))
+            loss, outputs, grads = sig.program.run([t._value for t in leaves], sig.buffers)
         except Exception:  # noqa: BLE001 - the eager step raises it with full context
             sig.program, sig.eager = None, True
             return model.train_step(data)
@@ -119,13 +122,16 @@ class TracedTrainStep:
             for (metric, batch), value in zip(sig.updates, outputs[-len(sig.updates):]):
                 metric.update_state(value, sample_weight=batch)
             outputs = outputs[:-len(sig.updates)]
-        y_pred = pack_like(sig.outputs, [Tensor(a) for a in outputs])
+        y_pred = Tensor(outputs[0]) if len(outputs) == 1 and sig.outputs.__class__ is Tensor \
+            else pack_like(sig.outputs, [Tensor(a) for a in outputs])
         return model._finish_train_step(x, y, sample_weight, y_pred, Tensor(loss), grads,
-                                        variables)
+                                        variables, sig.batch_size)
 
 
 def _key(data, leaves):
     """Hashable structure + shapes + dtypes of a batch, or None if it holds non-tensors."""
+    if type(data) is tuple and all(t.__class__ is Tensor for t in data):  # (x, y): fast
+        return tuple([(t._value.shape, t._value.dtype) for t in data])
     key = []
     for t in leaves:
         if t is None:

@@ -247,11 +247,13 @@ class Trainer(SingleBatchMethods):
             if variables else None
         return self._finish_train_step(x, y, sample_weight, y_pred, loss, grads, variables)
 
-    def _finish_train_step(self, x, y, sample_weight, y_pred, loss, grads, variables):
+    def _finish_train_step(self, x, y, sample_weight, y_pred, loss, grads, variables,
+                           batch_size=None):
         """The end of the default step (shared with its replay, keras/traced_step.py)."""
-        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
+        self._loss_tracker.update_state(
+            loss._value, sample_weight=batch_size or da.batch_size_of(x))
         if variables:
-            self.optimizer.apply_gradients(zip(grads, variables))
+            self.optimizer.apply(grads, variables)
         else:
             warnings.warn("The model does not have any trainable weights.", stacklevel=3)
         return self.compute_metrics(x, y, y_pred, sample_weight)
