@@ -85,23 +85,8 @@ class Program:
         self.loss_slot = loss_slot
         self.output_slots = output_slots
         self.n_variables = n_variables
-        self._bound_to = None
-
-    def _bound(self, buffers):
-        """The backward calls with their keyword arguments, ``into`` bound to ``buffers``."""
-        if self._bound_to is not None and self._bound_to[0] is buffers:
-            return self._bound_to[1]
-        calls = []
-        for vjp, out, ins, targets, needs, bufs, attrs in self.backward:
-            kwargs = dict(attrs)
-            if needs is not None:
-                kwargs["needs"] = needs
-            if bufs is not None:
-                kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
-                                       for b in bufs)
-            calls.append((vjp, out, ins, targets, kwargs))
-        self._bound_to = (buffers, calls)
-        return calls
+        self.source = None                # the generated replay function (see _compile)
+        self._compiled = None
 
     def run(self, feeds, buffers=None):
         """Replay on ``feeds`` (arrays); returns ``(loss, outputs, gradients)``.
@@ -110,27 +95,74 @@ class Program:
         None per variable) are handed to VJPs that can write into them, as in
         ``GradientTape.gradient(..., buffers=)``.
         """
-        env = self.template.copy()
-        for slot, value in zip(self.feed_slots, feeds):
-            env[slot] = value
-        for slot, var in self.reads:
-            env[slot] = var._value
-        for fn, ins, out, attrs in self.forward:
-            env[out] = fn(*[env[i] for i in ins], **attrs)
-        loss = env[self.loss_slot]
-        grads = [None] * len(env)
-        grads[self.loss_slot] = np.array(1, loss.dtype) if loss.ndim == 0 else np.ones_like(loss)
-        for vjp, out, ins, targets, kwargs in self._bound(buffers):
-            values = [env[i] for i in ins]
-            for slot, v, gi in zip(targets, values, vjp(grads[out], env[out], *values, **kwargs)):
-                if slot < 0 or gi is None:
+        if self._compiled is None or self._compiled[0] is not buffers:
+            self._compiled = (buffers, self._compile(buffers))
+        return self._compiled[1](feeds)
+
+    def _compile(self, buffers):
+        """The replay as one Python function, its source kept in ``self.source``.
+
+        Straight-line code (one statement per forward call, VJP and gradient sum, the
+        slots as local variables) runs about twice as fast as a loop over the lists.
+        The source holds only generated names and slot numbers; the ops, attributes,
+        constants and buffers it uses are passed in its namespace, never printed
+        into it. A replay sums gradients exactly as ``GradientTape.gradient`` does.
+        """
+        ns = {"np": np, "unbroadcast": unbroadcast}
+        lines = ["def replay(feeds):"]
+        put = lines.append
+        put(f"    {', '.join(f's{i}' for i in self.feed_slots)}, = feeds"
+            if self.feed_slots else "    pass")
+        for slot, value in enumerate(self.template):
+            if value is not None:
+                ns[f"c{slot}"] = value
+                put(f"    s{slot} = c{slot}")
+        for k, (slot, var) in enumerate(self.reads):
+            ns[f"r{k}"] = var
+            put(f"    s{slot} = r{k}._value")
+        for k, (fn, ins, out, attrs) in enumerate(self.forward):
+            ns[f"f{k}"], ns[f"a{k}"] = fn, attrs
+            args = ", ".join([f"s{i}" for i in ins] + ([f"**a{k}"] if attrs else []))
+            put(f"    s{out} = f{k}({args})")
+        loss = self.loss_slot
+        grad_slots = sorted({t for entry in self.backward for t in entry[3] if t >= 0} |
+                            {slot for slot, _ in self.reads})
+        if grad_slots:
+            put(f"    {' = '.join(f'g{s}' for s in grad_slots)} = None")
+        put(f"    g{loss} = np.array(1, s{loss}.dtype) if s{loss}.ndim == 0 "
+            f"else np.ones_like(s{loss})")
+        seen = {loss}
+        for k, (vjp, out, ins, targets, needs, bufs, attrs) in enumerate(self.backward):
+            kwargs = dict(attrs)
+            if needs is not None:
+                kwargs["needs"] = needs
+            if bufs is not None:
+                kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
+                                       for b in bufs)
+            ns[f"v{k}"], ns[f"k{k}"] = vjp, kwargs
+            args = ", ".join([f"g{out}", f"s{out}"] + [f"s{i}" for i in ins] +
+                             ([f"**k{k}"] if kwargs else []))
+            put(f"    if g{out} is not None:")
+            put(f"        t = v{k}({args})")
+            for j, slot in enumerate(targets):
+                if slot < 0:
                     continue
-                if gi.shape != v.shape or gi.dtype is not v.dtype:
-                    gi = unbroadcast(gi, v.shape, v.dtype)  # as GradientTape does
-                before = grads[slot]
-                grads[slot] = gi if before is None else before + gi
-        result = [grads[slot] for slot, _ in self.reads[:self.n_variables]]
-        return loss, [env[s] for s in self.output_slots], result
+                put(f"        x = t[{j}]")
+                put(f"        if x is not None and (x.shape != s{slot}.shape or "
+                    f"x.dtype is not s{slot}.dtype):")
+                put(f"            x = unbroadcast(x, s{slot}.shape, s{slot}.dtype)")
+                if slot in seen:
+                    put(f"        if x is not None:")
+                    put(f"            g{slot} = x if g{slot} is None else g{slot} + x")
+                else:
+                    put(f"        g{slot} = x")
+                    seen.add(slot)
+        outputs = ", ".join(f"s{i}" for i in self.output_slots)
+        grads = ", ".join(f"g{slot}" for slot, _ in self.reads[:self.n_variables])
+        put(f"    return s{loss}, [{outputs}], [{grads}]")
+        self.source = "\n".join(lines) + "\n"
+        exec(compile(self.source, "<tapeflow.trace replay>", "exec"), ns)  # noqa: S102
+        return ns["replay"]
 
 
 def build_program(trace, feeds, variables, loss, outputs):
