@@ -18,12 +18,12 @@ Python side effects inside ``call`` run only on the traced steps.
 Example:
     >>> import numpy as np
     >>> from tapeflow import keras
-    >>> keras.utils.set_random_seed(0)
-    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    >>> model.compile(optimizer="sgd", loss="mse")
-    >>> x = np.ones((8, 2), np.float32); y = np.zeros((8, 1), np.float32)
-    >>> _ = model.fit(x, y, batch_size=2, epochs=1, verbose=0)
-    >>> model.make_train_function().replaying()      # steps 1-2 traced, 3-4 replayed
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, "relu")])
+    >>> model.compile(optimizer="adam", loss="mae")
+    >>> batch = np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32)
+    >>> for step in range(4):   # 1: eager (builds the optimizer), 2-3: traced, 4: replayed
+    ...     _ = model.train_on_batch(*batch)
+    >>> model.make_train_function().replaying()
     True
 """
 from tapeflow.keras import data_adapter as da
