@@ -81,6 +81,17 @@ class CallbackList(Callback):
     def append(self, callback):
         """Add one more callback at the end."""
         self.callbacks.append(callback)
+        self._batch_callbacks = {}
+
+    def _call_batch(self, hook, legacy, batch, logs):
+        """A per-batch hook, called only on the callbacks that override it (or its legacy
+        ``on_batch_*`` alias), as Keras does: most never do, and fit calls it each step."""
+        found = self.__dict__.setdefault("_batch_callbacks", {}).get(hook)
+        if found is None:
+            found = self._batch_callbacks[hook] = [
+                cb for cb in self.callbacks if _overrides(cb, hook) or _overrides(cb, legacy)]
+        for cb in found:
+            getattr(cb, hook)(batch, logs)
 
     def set_params(self, params):
         self.params = params
@@ -120,10 +131,10 @@ class CallbackList(Callback):
         self._call("on_train_end", logs or {})
 
     def on_train_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs or {})
+        self._call_batch("on_train_batch_begin", "on_batch_begin", batch, logs or {})
 
     def on_train_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs or {})
+        self._call_batch("on_train_batch_end", "on_batch_end", batch, logs or {})
 
     def on_test_begin(self, logs=None):
         self._call("on_test_begin", logs or {})
@@ -148,3 +159,12 @@ class CallbackList(Callback):
 
     def on_predict_batch_end(self, batch, logs=None):
         self._call("on_predict_batch_end", batch, logs or {})
+
+
+def _overrides(callback, hook):
+    """True if ``callback`` defines ``hook`` itself (in its class or, as LambdaCallback
+    does, on the instance) rather than inheriting Callback's no-op."""
+    cls = type(callback)
+    return hook in getattr(callback, "__dict__", ()) or \
+        getattr(cls, hook) is not getattr(Callback, hook) or \
+        cls.__getattribute__ is not object.__getattribute__  # it answers for any name
