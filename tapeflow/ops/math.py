@@ -222,7 +222,7 @@ def _reduce_mean_vjp(g, out, x, axis, keepdims):
     n = x.size // max(out.size, 1) if x.size else 1
     if axis is None and x.dtype.kind == "f":  # a loss's mean: one value, spread out
         full = np.empty(x.shape, x.dtype)
-        full.fill(g / n)
+        full[...] = g / n
         return (full,)
     return (_grad_to_input_shape(g / n, x, axis, keepdims),)
 
