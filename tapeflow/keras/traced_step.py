@@ -13,7 +13,10 @@ The step stays eager (as with ``compile(run_eagerly=True)``) for a model that ov
 ``train_step``, and for a batch signature whose trace read a tensor's value in Python,
 assigned a Variable during the forward pass (``BatchNormalization``'s moving
 statistics), or differed between the two traced steps. As with ``tf.function``,
-Python side effects inside ``call`` run only on the traced steps.
+Python side effects inside ``call`` run only on the traced steps, and Python attributes
+read while tracing (a Dropout's ``rate``, a custom loss's parameter) are fixed until
+the next trace: ``fit`` traces again at the start of every epoch, ``train_on_batch``
+only after ``compile``.
 
 Example:
     >>> import numpy as np
@@ -55,6 +58,12 @@ class TracedTrainStep:
         self.model = model
         self.signatures = {}
 
+    def new_epoch(self):
+        """Forget the programs: fit traces again at each epoch, so that what callbacks
+        changed between epochs (a layer's rate or trainability, a loss's parameter) is
+        seen, as an eager step would see it."""
+        self.signatures = {}
+
     def replaying(self):
         """True once some batch signature runs from a replayed program."""
         return any(s.program is not None for s in self.signatures.values())
@@ -72,6 +81,8 @@ class TracedTrainStep:
         if sig.eager:
             return model.train_step(data)
         variables = model._step_variables or model.trainable_variables
+        if not all(v.trainable for v in variables):  # frozen mid-epoch: the tape skips it
+            return model.train_step(data)
         if sig.program is not None:
             if _same_list(variables, sig.variables):
                 return self._replay(sig, data, leaves, variables)

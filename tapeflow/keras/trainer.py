@@ -401,6 +401,8 @@ class Trainer(SingleBatchMethods):
 
     def _run_train_batches(self, adapter, callbacks, custom):
         logs, train_function = None, self.make_train_function()
+        if isinstance(train_function, TracedTrainStep):
+            train_function.new_epoch()
         for step, data in enumerate(adapter.epoch()):
             if custom and step == 0:
                 self._build_compiled_metrics(data)

@@ -152,6 +152,10 @@ def log_softmax(logits, axis=-1, name=None):
 
 @primitive("sparse_softmax_cross_entropy_with_logits")
 def _sparse_xent(labels, logits):
+    n = logits.shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= n):
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
+                         f"[0, {n}); got min {labels.min()} and max label {labels.max()}.")
     logp = _log_softmax_np(logits, -1)
     return -np.take_along_axis(logp, labels[..., None].astype(np.intp), -1)[..., 0]
 
@@ -184,10 +188,7 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels of shape "
                          f"{lv.shape} must match logits' shape without the last axis, "
                          f"{logits._value.shape[:-1]}.")
-    if lv.size and (lv.min() < 0 or lv.max() >= n):
-        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
-                         f"[0, {n}); got min {lv.min()} and max label {lv.max()}.")
-    return _sparse_xent(labels, logits)
+    return _sparse_xent(labels, logits)  # the op checks the label range (every replay too)
 
 
 @primitive("softmax_cross_entropy_with_logits")
@@ -311,6 +312,9 @@ def _dropout_scale(shape, rate, seed, dtype):
     from tapeflow.ops import random as rnd
     keep = rnd._generator(seed).random(shape) >= rate
     return (keep / (1 - rate)).astype(dtype)
+
+
+_dropout_scale.stateful = True  # it draws from the random stream: replayed even if unused
 
 
 def l2_loss(t, name=None):

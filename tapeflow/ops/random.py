@@ -16,7 +16,7 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.ops.array import _shape_tuple
 from tapeflow.ops.convert import to_tensor
-from tapeflow.tensor import Tensor
+from tapeflow.tensor import Tensor, escape_trace
 
 _state = {"seed": None, "rng": np.random.default_rng(), "op_rngs": {}}
 
@@ -43,6 +43,13 @@ def _generator(seed=None):
     return rng
 
 
+def _draw(seed):
+    """The generator for a public tf.random function. Its values are drawn in NumPy, not
+    by an op, so a trace (tapeflow.trace) that sees one stays eager."""
+    escape_trace("tf.random drew a value")
+    return _generator(seed)
+
+
 def _float(dtype):
     d = dtypes.as_dtype(dtype)
     if not d.is_floating:
@@ -52,13 +59,13 @@ def _float(dtype):
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Samples from N(mean, stddev**2)."""
-    v = _generator(seed).standard_normal(_shape_tuple(shape)) * stddev + mean
+    v = _draw(seed).standard_normal(_shape_tuple(shape)) * stddev + mean
     return Tensor(v.astype(_float(dtype)))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
     """Normal samples, redrawn until within two standard deviations of the mean."""
-    rng = _generator(seed)
+    rng = _draw(seed)
     v = rng.standard_normal(_shape_tuple(shape))
     bad = np.abs(v) > 2
     while bad.any():
@@ -70,7 +77,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
 def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
     """Uniform samples in [minval, maxval) (maxval defaults to 1 for floats)."""
     d = dtypes.as_dtype(dtype)
-    rng = _generator(seed)
+    rng = _draw(seed)
     shape = _shape_tuple(shape)
     if d.is_integer:
         if maxval is None:
@@ -83,7 +90,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
 def shuffle(value, seed=None, name=None):
     """Shuffle along the first axis."""
     x = to_tensor(value)._value
-    return Tensor(x[_generator(seed).permutation(x.shape[0])])
+    return Tensor(x[_draw(seed).permutation(x.shape[0])])
 
 
 def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
@@ -91,6 +98,6 @@ def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     lg = to_tensor(logits)._value.astype(np.float64)
     p = np.exp(lg - lg.max(-1, keepdims=True))
     p /= p.sum(-1, keepdims=True)
-    rng = _generator(seed)
+    rng = _draw(seed)
     out = np.stack([rng.choice(p.shape[-1], int(num_samples), p=row) for row in p])
     return Tensor(out.astype(dtypes.as_dtype(dtype)._np))

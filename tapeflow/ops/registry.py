@@ -38,11 +38,12 @@ ACTIVE = []  # tapes currently recording, innermost last
 class Op:
     """One primitive: ``forward`` on NumPy arrays and, if differentiable, its ``vjp``."""
 
-    __slots__ = ("name", "forward", "vjp", "wants_needs", "wants_into", "doc")
+    __slots__ = ("name", "forward", "vjp", "wants_needs", "wants_into", "doc", "stateful")
 
     def __init__(self, name, forward):
         self.name = name
         self.forward = forward
+        self.stateful = False  # True for ops with side effects (random draws)
         self.vjp = None
         self.wants_needs = False
         self.wants_into = False

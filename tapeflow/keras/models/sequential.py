@@ -97,6 +97,7 @@ class Sequential(Model):
         d = self.__dict__
         d["built"] = False
         d["_inputs"] = d["_outputs"] = None
+        d["train_function"] = None  # a traced step of the old stack must not replay
 
     def _maybe_rebuild(self):
         self._unbuild()

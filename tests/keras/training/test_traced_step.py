@@ -55,7 +55,8 @@ def _assert_same(make, replays=True, **kw):
     assert traced_hist == eager_hist
     for a, b in zip(eager.get_weights(), traced.get_weights()):
         np.testing.assert_array_equal(a, b)
-    assert traced.make_train_function().replaying() is replays
+    if replays is not None:
+        assert traced.make_train_function().replaying() is replays
     return traced
 
 
@@ -154,3 +155,80 @@ def test_train_on_batch_replays_and_matches_eager():
         results[-1].append(model.get_weights())
     assert str(results[0]) == str(results[1])
     assert model.make_train_function().replaying()
+
+
+# --- what a replay could get wrong, each compared with the eager step ----------------------
+
+class _Anneal(keras.callbacks.Callback):
+    """Changes Python attributes between epochs and freezes a layer mid-epoch."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.layers[1].rate = 0.6
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 3:
+            self.model.layers[2].trainable = False
+
+
+@pytest.mark.filterwarnings("ignore:Gradients do not exist")
+def test_attributes_changed_by_callbacks_are_seen():
+    _assert_same(_mlp, callbacks=[_Anneal()])
+
+
+def test_an_index_mask_in_a_custom_loss_is_not_frozen():
+    def masked_mse(y_true, y_pred):
+        keep = tf.math.logical_not(tf.math.is_nan(y_true))
+        return tf.reduce_mean(tf.square(tf.boolean_mask(y_true, keep) -
+                                        tf.boolean_mask(y_pred, keep)))
+
+    y = RNG.normal(size=(50, 3)).astype(np.float32)
+    y[24:][RNG.random(size=(26, 3)) < 0.3] = np.nan  # the traced batches 2-3 have none
+    make = lambda: keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])  # noqa: E731
+    _assert_same(make, replays=None, compile_kw=dict(optimizer="sgd", loss=masked_mse),
+                 fit_args=(X, y), shuffle=False)
+
+
+def test_hinge_labels_and_random_draws_keep_the_step_eager():
+    signs = np.where(np.arange(50) < 20, 1.0, -1.0).astype(np.float32)[:, None]
+    make = lambda: keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])  # noqa: E731
+    _assert_same(make, replays=False, compile_kw=dict(optimizer="sgd", loss="hinge"),
+                 fit_args=(X, signs), shuffle=False)
+
+    class Noise(keras.layers.Layer):
+        def call(self, x, training=False):
+            return x + tf.random.normal(tf.shape(x), stddev=0.1)
+
+    noisy = lambda: keras.Sequential([keras.Input((6,)), Noise(),  # noqa: E731
+                                      keras.layers.Dense(3, "softmax")])
+    _assert_same(noisy, replays=False)
+
+
+class _UnusedDropout(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.drop = keras.layers.Dropout(0.5)
+        self.out = keras.layers.Dense(3, "softmax")
+
+    def call(self, x, training=False):
+        self.drop(x, training=training)  # draws a mask that nothing uses
+        return self.out(self.drop(x, training=training))
+
+
+def test_an_unused_random_draw_is_replayed_too():
+    _assert_same(_UnusedDropout)
+
+
+def test_popping_a_layer_after_fit_traces_again():
+    results = []
+    for eager in (True, False):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3),
+                                  keras.layers.Activation("softmax"),
+                                  keras.layers.Activation("tanh")])
+        model.compile(optimizer="sgd", loss="categorical_crossentropy", run_eagerly=eager)
+        y = np.eye(3, dtype=np.float32)[LABELS]
+        losses = [model.train_on_batch(X[:8], y[:8]) for _ in range(4)]
+        model.pop()
+        losses += [model.train_on_batch(X[:8], y[:8]) for _ in range(4)]
+        results.append(losses)
+    assert results[0] == results[1]
