@@ -30,6 +30,7 @@ class Adagrad(Optimizer):
     """
 
     _splittable = True
+    _elementwise = True  # update_step may run on a packed buffer (packing.py)
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,

@@ -40,6 +40,7 @@ class Adam(Optimizer):
     """
 
     _splittable = True
+    _elementwise = True  # update_step may run on a packed buffer (packing.py)
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,

@@ -30,6 +30,8 @@ import warnings
 import numpy as np
 
 from tapeflow.keras.losses.loss import auto_name
+from tapeflow.keras.optimizers import packing as K
+from tapeflow.keras.optimizers.clipping import clip_gradients
 from tapeflow.keras.optimizers import parallel as P
 from tapeflow.keras.optimizers import schedules as S
 from tapeflow.tensor import Tensor, Variable
@@ -88,6 +90,7 @@ class Optimizer:
         self._trainable_variables = []
         self._index = {}
         self._scratch_views = {}
+        self._slot_lists, self._packed = [], None  # see optimizers/packing.py
         self._exclude_ids, self._exclude_pattern = set(), None
         self._split_policy = P.SplitPolicy()
         self._iterations = self._track(Variable(np.int64(0), trainable=False, name="iteration",
@@ -184,6 +187,7 @@ class Optimizer:
         for variable in trainable_variables:
             for slots, slot_name, init in zip(lists, names, inits):
                 slots.append(self.add_variable_from_reference(variable, slot_name, init))
+        self._slot_lists.extend(lists)
         return lists[0] if isinstance(name, str) else lists
 
     def build(self, var_list):
@@ -213,7 +217,7 @@ class Optimizer:
 
     def _scratch(self, variable, which=0):
         """A preallocated buffer shaped like ``variable`` (two per variable: 0 and 1)."""
-        if type(variable) is P.Half:
+        if type(variable) in (P.Half, K.Packed):
             return variable.scratch[which]
         return self._scratch_views[id(variable)][which]
 
@@ -221,6 +225,8 @@ class Optimizer:
         """The NumPy buffer of ``variable``'s slot in the list ``slots``."""
         if type(variable) is P.Half:
             return slots[variable.index]._value.reshape(-1)[variable.span]
+        if type(variable) is K.Packed:
+            return variable.slots[id(slots)]
         return slots[self._index[id(variable)]]._value
 
     # ----------------------------------------------------------------------- apply
@@ -274,18 +280,30 @@ class Optimizer:
         self._apply_weight_decay(variables, lr)
         self._backend_update_step(grads, variables, lr)
 
-    _splittable = False  # built-in subclasses touch buffers only via _slot/_scratch
+    # Built-in subclasses touch buffers only via _slot/_scratch, element-wise, so their
+    # update_step can run on a packed buffer; _splittable: on halves, on two threads.
+    _elementwise = _splittable = False
+
+    def _declares(self, flag):
+        """True only if the class that defines ``update_step`` sets ``flag``: a user
+        subclass overriding ``update_step`` must always receive whole Variables."""
+        cls = type(self)
+        if "_declared" not in cls.__dict__:  # once per class
+            owner = next(c for c in cls.__mro__ if "update_step" in c.__dict__)
+            cls._declared = {f: bool(owner.__dict__.get(f, False))
+                             for f in ("_elementwise", "_splittable")}
+        return cls._declared[flag]
 
     def _can_split(self):
-        """True only if the class that defines ``update_step`` declared it splittable: a
-        user subclass overriding ``update_step`` must always receive whole Variables."""
-        cls = type(self)
-        if "_split_checked" not in cls.__dict__:  # once per class
-            owner = next(c for c in cls.__mro__ if "update_step" in c.__dict__)
-            cls._split_checked = bool(owner.__dict__.get("_splittable", False))
-        return cls._split_checked
+        return self._declares("_splittable")
 
     def _backend_update_step(self, grads, variables, learning_rate):
+        if self._packed is None and len(variables) == len(self._trainable_variables):
+            self._packed = self._declares("_elementwise") and \
+                K.pack(variables, self._slot_lists) or False  # False: tried, not packed
+        if self._packed and self._packed.covers(variables):
+            self.update_step(self._packed.gather(grads), self._packed, learning_rate)
+            return
         splittable = self._can_split()
         if not splittable or all(v._value.size < P.PARALLEL_MIN_SIZE for v in variables):
             for g, v in zip(grads, variables):
@@ -346,22 +364,7 @@ class Optimizer:
 
     # -------------------------------------------------------------- clip and decay
     def _clip_gradients(self, grads):
-        if self.clipnorm and self.clipnorm > 0:
-            out = []
-            for g in grads:
-                norm = float(np.sqrt(np.sum(np.square(g, dtype=np.float64))))
-                out.append(g * np.asarray(self.clipnorm / max(norm, self.clipnorm), g.dtype))
-            return out
-        if self.global_clipnorm and self.global_clipnorm > 0:
-            norm = float(np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads)))
-            scale = self.global_clipnorm * min(1.0 / norm if norm else np.inf,
-                                               1.0 / self.global_clipnorm)
-            if not np.isfinite(norm):
-                scale = np.nan
-            return [g * np.asarray(scale, g.dtype) for g in grads]
-        if self.clipvalue and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
-        return grads
+        return clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Exempt variables (or those whose name contains one of ``var_names``) from

@@ -37,6 +37,7 @@ class RMSprop(Optimizer):
     """
 
     _splittable = True
+    _elementwise = True  # update_step may run on a packed buffer (packing.py)
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, weight_decay=None, clipnorm=None, clipvalue=None,

@@ -36,6 +36,7 @@ class SGD(Optimizer):
     """
 
     _splittable = False  # two memory-bound passes: a thread hand-off costs more
+    _elementwise = True  # update_step may run on a packed buffer (packing.py)
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,

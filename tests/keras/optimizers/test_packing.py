@@ -1,0 +1,66 @@
+"""Packed updates (optimizers/packing.py) give bit-identical weights to per-variable ones."""
+import numpy as np
+import pytest
+
+from tapeflow import keras
+from tapeflow.keras.optimizers import packing
+
+RNG = np.random.default_rng(3)
+X = RNG.normal(size=(40, 5)).astype(np.float32)
+Y = RNG.normal(size=(40, 2)).astype(np.float32)
+
+OPTIMIZERS = [
+    lambda: keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+    lambda: keras.optimizers.Adam(0.01, amsgrad=True),
+    lambda: keras.optimizers.AdamW(0.01, weight_decay=0.1),
+    lambda: keras.optimizers.RMSprop(0.01, momentum=0.5, centered=True),
+    lambda: keras.optimizers.Adagrad(0.1),
+    lambda: keras.optimizers.Adamax(0.01),
+    lambda: keras.optimizers.Nadam(0.01, clipnorm=0.5),
+]
+
+
+def _train(make_optimizer):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(4, "tanh"),
+                              keras.layers.Dense(2)])
+    model.compile(optimizer=make_optimizer(), loss="mse")
+    model.fit(X, Y, batch_size=8, epochs=3, verbose=0)
+    return model
+
+
+@pytest.mark.parametrize("make_optimizer", OPTIMIZERS)
+def test_packed_updates_match_per_variable_updates(make_optimizer, monkeypatch):
+    packed = _train(make_optimizer)
+    assert packed.optimizer._packed and packed.optimizer._packed.covers(
+        packed.trainable_variables)
+    monkeypatch.setattr(packing, "PACK_MAX", 0)
+    single = _train(make_optimizer)
+    assert single.optimizer._packed is False
+    for a, b in zip(packed.get_weights(), single.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(packed.optimizer.variables, single.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_variables_packed_by_another_optimizer_are_updated_one_by_one():
+    model = _train(lambda: keras.optimizers.SGD(0.1))
+    first = model.optimizer
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    model.fit(X, Y, batch_size=8, epochs=1, verbose=0)      # the new one packs them anew
+    assert not first._packed.covers(model.trainable_variables)
+    before = [v.numpy() for v in model.trainable_variables]
+    grads = [np.ones_like(b) for b in before]
+    first.apply(grads, model.trainable_variables)              # still updates them
+    for v, b in zip(model.trainable_variables, before):
+        np.testing.assert_allclose(v.numpy(), b - 0.1, rtol=1e-6)
+
+
+def test_a_user_update_step_is_never_packed():
+    class Halving(keras.optimizers.Optimizer):
+        def update_step(self, gradient, variable, learning_rate):
+            assert isinstance(variable, keras.Variable)
+            variable.assign(variable * 0.5)
+
+    model = _train(lambda: Halving(0.1))
+    assert model.optimizer._packed is False
