@@ -301,8 +301,10 @@ class Optimizer:
         if self._packed is None and len(variables) == len(self._trainable_variables):
             self._packed = self._declares("_elementwise") and \
                 K.pack(variables, self._slot_lists) or False  # False: tried, not packed
-        if self._packed and self._packed.covers(variables):
-            self.update_step(self._packed.gather(grads), self._packed, learning_rate)
+        flat = self._packed.gather(grads) if self._packed and \
+            self._packed.covers(variables) else None
+        if flat is not None:
+            self.update_step(flat, self._packed, learning_rate)
             return
         splittable = self._can_split()
         if not splittable or all(v._value.size < P.PARALLEL_MIN_SIZE for v in variables):

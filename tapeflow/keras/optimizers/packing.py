@@ -31,6 +31,7 @@ import numpy as np
 __all__ = ["PACK_MAX", "Packed", "pack"]
 
 PACK_MAX = 1 << 18  # values; above this an update is arithmetic-bound
+COPY_MAX = 1 << 14  # values a packed update may copy in: beyond, per-variable is faster
 
 
 class Packed:
@@ -54,10 +55,14 @@ class Packed:
             v is w and v._value.base is self._value for v, w in zip(variables, mine))
 
     def gather(self, grads):
-        """The flat gradient, copying only the gradients not already in its views."""
-        for g, view in zip(grads, self.grad_views):
-            if g is not view:
-                np.copyto(view, g)
+        """The flat gradient, copying the gradients not already in its views (fit's
+        gradients are); None when that would copy more than ``COPY_MAX`` values, as a
+        GradientTape loop's fresh gradients of a mid-sized model would."""
+        missing = [(g, view) for g, view in zip(grads, self.grad_views) if g is not view]
+        if missing and sum(view.size for _, view in missing) > COPY_MAX:
+            return None
+        for g, view in missing:
+            np.copyto(view, g)
         return self.grad
 
 

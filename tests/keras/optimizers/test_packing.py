@@ -64,3 +64,15 @@ def test_a_user_update_step_is_never_packed():
 
     model = _train(lambda: Halving(0.1))
     assert model.optimizer._packed is False
+
+
+def test_fresh_gradients_of_a_larger_model_are_not_copied_in(monkeypatch):
+    model = _train(lambda: keras.optimizers.Adam(0.01))
+    opt, variables = model.optimizer, model.trainable_variables
+    fresh = [np.full(v.shape, 0.1, np.float32) for v in variables]
+    assert opt._packed.gather(fresh) is opt._packed.grad              # 34 values: copied
+    monkeypatch.setattr(packing, "COPY_MAX", 10)
+    assert opt._packed.gather(fresh) is None                          # too many: skipped
+    before = [v.numpy() for v in variables]
+    opt.apply(fresh, variables)                                        # per variable instead
+    assert all((v.numpy() != b).all() for v, b in zip(variables, before))
