@@ -186,15 +186,12 @@ def cast(x, dtype, name=None):
 def _grad_to_input_shape(g, x, axis, keepdims):
     """Spread a reduction's gradient ``g`` back over the input's shape (a fresh array)."""
     shape = x.shape
-    if axis is None:
-        kept = (1,) * len(shape)
-    elif keepdims:
-        kept = g.shape
-    else:
-        kept = tuple(1 if i in axis else d for i, d in enumerate(shape))
     g = np.asarray(g)
     out = np.empty(shape, g.dtype if g.dtype.kind == "f" else x.dtype)
-    out[...] = g.reshape(kept)
+    if axis is None or keepdims:
+        out[...] = g  # a full reduction's value (or a kept-dims one) broadcasts as it is
+    else:
+        out[...] = g.reshape(tuple(1 if i in axis else d for i, d in enumerate(shape)))
     return out
 
 
@@ -220,10 +217,6 @@ def _reduce_mean(x, axis, keepdims):
 @_reduce_mean.defvjp
 def _reduce_mean_vjp(g, out, x, axis, keepdims):
     n = x.size // max(out.size, 1) if x.size else 1
-    if axis is None and x.dtype.kind == "f":  # a loss's mean: one value, spread out
-        full = np.empty(x.shape, x.dtype)
-        full[...] = g / n
-        return (full,)
     return (_grad_to_input_shape(g / n, x, axis, keepdims),)
 
 

@@ -156,8 +156,7 @@ class Mean(Metric):
         self.count = self.add_variable((), name="count")
 
     def update_state(self, values, sample_weight=None):
-        if values.__class__ is not np.ndarray:
-            values = as_array(values)
+        values = as_array(values)
         if values.ndim == 0 and isinstance(sample_weight, (int, float, np.number)):
             self.total._value += values * sample_weight
             self.count._value += sample_weight
