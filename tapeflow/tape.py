@@ -236,7 +236,7 @@ class GradientTape:
     def _record_on_outer_tapes(self, inputs, results):
         """Make a gradient-of-a-gradient on an enclosing tape fail loudly, not silently."""
         for tape in ACTIVE:
-            if tape is self or tape._paused or not isinstance(tape, GradientTape):
+            if tape is self or not isinstance(tape, GradientTape) or tape._paused:
                 continue
             if any(id(t) in tape._watched for t in inputs):
                 for r in results:

@@ -42,8 +42,6 @@ class Trace:
             (``stop_recording``) are replayed but not differentiated.
     """
 
-    _paused = False  # the registry hands calls to everything in ACTIVE
-
     def __init__(self, tape=None):
         self.calls = []        # (op, inputs, output, attrs, differentiable)
         self.escaped = None    # why the record cannot be replayed, if it cannot
@@ -95,6 +93,10 @@ class Program:
         None per variable) are handed to VJPs that can write into them, as in
         ``GradientTape.gradient(..., buffers=)``.
         """
+        if len(feeds) != len(self.feed_slots):
+            raise ValueError(f"Program.run: expected {len(self.feed_slots)} feed arrays (one "
+                             f"per feed given to build_program, in that order); got "
+                             f"{len(feeds)}.")
         if self._compiled is None or self._compiled[0] is not buffers:
             self._compiled = (buffers, self._compile(buffers))
         return self._compiled[1](feeds)
@@ -172,6 +174,13 @@ def build_program(trace, feeds, variables, loss, outputs):
     ``variables``: the Variables to differentiate (the first ``reads``, in this order);
     ``loss``: the scalar Tensor to differentiate; ``outputs``: Tensors to return too.
     """
+    for what, items, kind in (("feeds", feeds, Tensor), ("variables", variables, Variable),
+                              ("outputs", outputs, Tensor), ("loss", [loss], Tensor)):
+        bad = next((t for t in items if not isinstance(t, kind)), None)
+        if bad is not None:
+            raise TypeError(f"build_program: {what} must be tf.{kind.__name__} objects (the "
+                            f"ones used inside the Trace); got {type(bad).__name__} "
+                            f"{bad!r:.60}.")
     if trace.escaped is not None:
         return None
     slots, template, feed_slots, reads, forward, made = {}, [], [], [], [], []

@@ -60,3 +60,17 @@ def test_programs_with_different_constants_are_not_the_same():
             loss = tf.reduce_sum(v * 3.0)                # a literal: equal scalars
         scalars.append(build_program(trace, [], [v], loss, []))
     assert same_program(*scalars)
+
+
+def test_bad_arguments_say_what_was_expected():
+    import pytest
+    v = tf.Variable([1.0, 2.0])
+    x = tf.constant([1.0, 1.0])
+    with tf.GradientTape() as tape, Trace(tape) as trace:
+        loss = tf.reduce_sum(v * x)
+    with pytest.raises(TypeError, match=r"build_program: feeds must be tf.Tensor objects .* "
+                                        r"got ndarray"):
+        build_program(trace, [np.ones(2)], [v], loss, [])
+    program = build_program(trace, [x], [v], loss, [])
+    with pytest.raises(ValueError, match=r"Program.run: expected 1 feed arrays .* got 2"):
+        program.run([np.ones(2, np.float32)] * 2)

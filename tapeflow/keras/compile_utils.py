@@ -168,6 +168,7 @@ class CompileLoss:
         self.output_names = output_names
         self.built = False
         self.metrics = []  # one Mean per output loss when there are several
+        self.last_updates = []  # (metric, loss tensor, batch) of the last call
         self._flat = []    # [(index into outputs, loss_fn, weight, name)]
         self._names = None
 
@@ -194,6 +195,7 @@ class CompileLoss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         """The total loss, a scalar Tensor (differentiable in ``y_pred``)."""
+        self.last_updates = []  # the metric updates below: a replayed step repeats them
         if not self.built:
             self.build(y_true, y_pred)
         if len(self._flat) == 1 and not isinstance(y_pred, (list, tuple, dict)) \
@@ -209,7 +211,6 @@ class CompileLoss:
             flat_sw = [sample_weight] * len(flat_pred)
         total = None
         batch = _shape(flat_pred[0])[0] if _shape(flat_pred[0]) else 1
-        self.last_updates = []  # (metric, loss tensor, batch): a replayed step repeats them
         for k, (i, fn, w, _) in enumerate(self._flat):
             value = fn(flat_true[i], flat_pred[i], flat_sw[i])
             if self.metrics:

@@ -95,20 +95,16 @@ class TracedTrainStep:
         """One eager step under a Trace; two equal traces in a row make the program."""
         model = self.model
         x, y, sample_weight = da.unpack_x_y_sample_weight(data)
-        compiled_loss = model._compile_loss
-        if compiled_loss is not None:
-            compiled_loss.last_updates = []
         with GradientTape() as tape, Trace(tape) as trace:
             y_pred = model(x, training=True)
             loss = model.compute_loss(x, y, y_pred, sample_weight, training=True)
         # the per-output loss metrics that compute_loss updated: a replay updates them too
-        updates = list(getattr(compiled_loss, "last_updates", None) or ())
-        outputs = flatten(y_pred)
+        compiled_loss = model._compile_loss
+        updates = compiled_loss.last_updates if compiled_loss is not None else []
+        outputs = flatten(y_pred) + [value for _, value, _ in updates]
         program = None
-        if all(isinstance(o, Tensor) for o in outputs + [v for _, v, _ in updates]) and \
-                isinstance(loss, Tensor):
-            program = build_program(trace, leaves, variables, loss,
-                                    outputs + [v for _, v, _ in updates])
+        if all(isinstance(o, Tensor) for o in outputs) and isinstance(loss, Tensor):
+            program = build_program(trace, leaves, variables, loss, outputs)
         grads = tape.gradient(loss, variables, buffers=model._gradient_buffers(variables))
         if program is None or (sig.last is not None and not same_program(sig.last, program)):
             sig.eager, sig.last = True, None

@@ -75,6 +75,7 @@ class CallbackList(Callback):
         if self._progbar is None and add_progbar:
             self._progbar = ProgbarLogger()
             self.callbacks.append(self._progbar)
+        self._batch_callbacks = {}  # hook -> the callbacks that define it (_call_batch)
         self.set_model(model)
         self.set_params(params)
 
@@ -86,7 +87,7 @@ class CallbackList(Callback):
     def _call_batch(self, hook, legacy, batch, logs):
         """A per-batch hook, called only on the callbacks that override it (or its legacy
         ``on_batch_*`` alias), as Keras does: most never do, and fit calls it each step."""
-        found = self.__dict__.setdefault("_batch_callbacks", {}).get(hook)
+        found = self._batch_callbacks.get(hook)
         if found is None:
             found = self._batch_callbacks[hook] = [
                 cb for cb in self.callbacks if _overrides(cb, hook) or _overrides(cb, legacy)]
