@@ -12,11 +12,9 @@ or evaluates anything named in the dict: only the classes in the given table (an
 ``custom_objects``) can be created.
 
 Example:
-    >>> class Zeros:
-    ...     def get_config(self):
-    ...         return {}
-    >>> serialize_object(Zeros(), "keras.initializers")["class_name"]
-    'Zeros'
+    >>> from tapeflow.keras.initializers import Zeros
+    >>> serialize_object(Zeros())["module"]
+    'keras.initializers'
 """
 import inspect
 
@@ -50,16 +48,14 @@ def lookup_custom(names, custom_objects=None):
     return object_registration.lookup_custom_object(*names)
 
 
-def serialize_object(obj, module):
-    """``obj`` as Keras 3's ``{"module", "class_name", "config", "registered_name"}``."""
-    if obj is None:
-        return None
-    cls = type(obj)
-    builtin = cls.__module__.startswith("tapeflow.")
-    return {"module": module if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": obj.get_config(),
-            "registered_name": None if builtin else f"Custom>{cls.__name__}"}
+def serialize_object(obj):
+    """``obj`` as Keras 3's ``{"module", "class_name", "config", "registered_name"}``:
+    what every ``keras.<kind>.serialize`` returns, and what the configs of layers, losses
+    and metrics hold for their initializers, functions and the like. One writer for all
+    of them, ``keras.saving.serialize_keras_object``: built-ins under their public
+    module, user classes and functions under their own module and registered name."""
+    from tapeflow.keras.saving.serialization import serialize_keras_object
+    return serialize_keras_object(obj)
 
 
 def deserialize_object(identifier, table, kind, custom_objects=None, aliases=None):

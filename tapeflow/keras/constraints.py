@@ -97,7 +97,7 @@ _ALIASES = {"max_norm": ("MaxNorm", {}), "min_max_norm": ("MinMaxNorm", {}),
 
 def serialize(constraint):
     """Keras 3's dict for a constraint (``None`` stays ``None``)."""
-    return serialize_object(constraint, "keras.constraints")
+    return serialize_object(constraint)
 
 
 def deserialize(config, custom_objects=None):

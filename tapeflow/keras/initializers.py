@@ -309,7 +309,7 @@ orthogonal, identity, variance_scaling = Orthogonal, Identity, VarianceScaling
 
 def serialize(initializer):
     """Keras 3's dict for an initializer (``None`` stays ``None``)."""
-    return serialize_object(initializer, "keras.initializers")
+    return serialize_object(initializer)
 
 
 def deserialize(config, custom_objects=None):

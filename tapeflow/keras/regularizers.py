@@ -138,7 +138,7 @@ _ALIASES = {"l1": ("L1", {}), "l2": ("L2", {}), "l1_l2": ("L1L2", {"l1": 0.01, "
 
 def serialize(regularizer):
     """Keras 3's dict for a regularizer (``None`` stays ``None``)."""
-    return serialize_object(regularizer, "keras.regularizers")
+    return serialize_object(regularizer)
 
 
 def deserialize(config, custom_objects=None):

@@ -14,13 +14,14 @@ Example:
 """
 import inspect
 
+from tapeflow.keras._objects import serialize_object
 from tapeflow.keras.losses.classes import (  # noqa: F401
     CLASS_OF_FUNCTION, CLASSES, AutoCrossentropy, BinaryCrossentropy, CategoricalCrossentropy,
     CategoricalHinge, Hinge, Huber, KLDivergence, LogCosh, LossFunctionWrapper,
     MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge)
 from tapeflow.keras.losses.loss import (  # noqa: F401
-    Loss, deserialize_object, reduce_weighted_values, serialize_object)
+    Loss, deserialize_object, reduce_weighted_values)
 from tapeflow.keras.losses.regression import (  # noqa: F401
     categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
@@ -56,7 +57,7 @@ def serialize(loss):
         >>> serialize(MeanSquaredError())["class_name"]
         'MeanSquaredError'
     """
-    return serialize_object(loss, "keras.losses")
+    return serialize_object(loss)
 
 
 def deserialize(config, custom_objects=None):

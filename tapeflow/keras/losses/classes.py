@@ -58,9 +58,9 @@ class LossFunctionWrapper(Loss):
         return out if isinstance(out, Tensor) else as_float_tensor(out, self._dtype._np)
 
     def get_config(self):
-        from tapeflow.keras.losses.loss import serialize_object
+        from tapeflow.keras._objects import serialize_object
         config = super().get_config()
-        config["fn"] = serialize_object(self.fn, "keras.losses")
+        config["fn"] = serialize_object(self.fn)
         config.update(self._fn_kwargs)
         return config
 

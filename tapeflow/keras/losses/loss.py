@@ -20,8 +20,7 @@ from tapeflow.ops import math as M
 from tapeflow.tensor import Tensor, escape_trace
 
 __all__ = ["Loss", "EPSILON", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
-           "squeeze_or_expand_to_same_rank", "as_float_tensor", "serialize_object",
-           "deserialize_object", "auto_name"]
+           "squeeze_or_expand_to_same_rank", "as_float_tensor", "deserialize_object", "auto_name"]
 
 EPSILON = 1e-7  # keras.backend.epsilon(): the clipping margin of every Keras loss
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -194,24 +193,6 @@ class Loss:
 
 # ------------------------------------------------------------------ config dictionaries
 
-def serialize_object(obj, module):
-    """Keras 3's dict form of an object (``{"module", "class_name", "config",
-    "registered_name"}``); a plain function serialises by name."""
-    if obj is None:
-        return None
-    if isinstance(obj, (str, int, float, bool)):
-        return obj
-    if not hasattr(obj, "get_config") and callable(obj):
-        name = getattr(obj, "__name__", None)
-        if name is None or name == "<lambda>":
-            raise ValueError(f"Cannot serialize {obj!r}: only named functions and objects "
-                             f"with get_config() can be saved.")
-        return {"module": module, "class_name": "function", "config": name,
-                "registered_name": name}
-    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
-            "registered_name": None}
-
-
 def deserialize_object(config, objects, kind, custom_objects=None):
     """Build an object from a name or a Keras dict, looking names up in ``objects``.
 
@@ -220,10 +201,13 @@ def deserialize_object(config, objects, kind, custom_objects=None):
         objects: mapping of accepted names to classes or functions.
         kind: "loss", "metric", "optimizer"... for error messages.
         custom_objects: extra name -> class/function mapping (it wins over the names
-            of an enclosing ``custom_object_scope``, which win over ``objects``).
+            of an enclosing ``custom_object_scope``, which win over those registered
+            with ``register_keras_serializable``, which win over ``objects``).
     """
     from tapeflow.keras._objects import current_custom_objects
+    from tapeflow.keras.saving.object_registration import GLOBAL_CUSTOM_OBJECTS
     table = dict(objects)
+    table.update(GLOBAL_CUSTOM_OBJECTS)       # "package>Name" of registered objects
     table.update(current_custom_objects())  # enclosing custom_object_scope(...)s
     table.update(custom_objects or {})
     if isinstance(config, str):

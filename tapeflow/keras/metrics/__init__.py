@@ -17,7 +17,8 @@ import inspect
 
 import numpy as np
 
-from tapeflow.keras.losses.loss import deserialize_object, serialize_object
+from tapeflow.keras._objects import serialize_object
+from tapeflow.keras.losses.loss import deserialize_object
 from tapeflow.keras.metrics import kernels as _K
 from tapeflow.keras.metrics.base import Mean, MeanMetricWrapper, Metric, Sum, as_array
 from tapeflow.keras.metrics.confusion import (AUC, FalseNegatives, FalsePositives, Precision,
@@ -88,7 +89,7 @@ _NOT_BY_NAME = {"metric", "mean_metric_wrapper", "Metric", "MeanMetricWrapper"}
 
 def serialize(metric):
     """A metric's Keras 3 config dict (``{"module": "keras.metrics", ...}``)."""
-    return serialize_object(metric, "keras.metrics")
+    return serialize_object(metric)
 
 
 def deserialize(config, custom_objects=None):

@@ -211,9 +211,9 @@ class MeanMetricWrapper(Mean):
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
-        from tapeflow.keras.losses.loss import serialize_object
+        from tapeflow.keras._objects import serialize_object
         config = super().get_config()
-        config["fn"] = serialize_object(self._fn, "keras.metrics")
+        config["fn"] = serialize_object(self._fn)
         config.update(self._fn_kwargs)
         return config
 

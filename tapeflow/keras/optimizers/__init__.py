@@ -32,8 +32,8 @@ def serialize(optimizer):
         >>> serialize(SGD())["config"]["momentum"]
         0.0
     """
-    from tapeflow.keras.losses.loss import serialize_object
-    return serialize_object(optimizer, "keras.optimizers")
+    from tapeflow.keras._objects import serialize_object
+    return serialize_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):

@@ -218,8 +218,8 @@ ALL_OBJECTS_DICT = {c.__name__: c for c in (ExponentialDecay, InverseTimeDecay,
 
 def serialize(learning_rate_schedule):
     """``{"module": "keras.optimizers.schedules", "class_name", "config", ...}``."""
-    from tapeflow.keras.losses.loss import serialize_object
-    return serialize_object(learning_rate_schedule, "keras.optimizers.schedules")
+    from tapeflow.keras._objects import serialize_object
+    return serialize_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):

@@ -104,3 +104,37 @@ def test_unknown_keras_class_says_what_to_do():
         deserialize_keras_object({"module": "keras.layers", "class_name": "Conv7D",
                                   "config": {}, "registered_name": None})
     assert "'Conv7D'" in str(info.value) and "custom_objects" in str(info.value)
+
+
+def test_public_serialize_functions_write_user_objects_as_keras_does():
+    """keras.<kind>.serialize is serialize_keras_object: a user class or function keeps
+    its own module and its registered name ("package>Name", else its __name__)."""
+    @saving.register_keras_serializable(package="course")
+    class DoubledMSE(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return 2.0 * keras.losses.mean_squared_error(y_true, y_pred)
+
+    class Halved(keras.constraints.Constraint):
+        def __call__(self, w):
+            return w * 0.5
+
+    def gap(y_true, y_pred):
+        return tf.abs(y_true - y_pred)
+
+    try:
+        blob = keras.losses.serialize(DoubledMSE())
+        assert (blob["module"], blob["class_name"], blob["registered_name"]) == (
+            __name__, "DoubledMSE", "course>DoubledMSE")
+        assert type(keras.losses.deserialize(blob)) is DoubledMSE
+        blob = keras.constraints.serialize(Halved())
+        assert (blob["module"], blob["registered_name"]) == (__name__, "Halved")
+        fn = keras.metrics.MeanMetricWrapper(gap).get_config()["fn"]
+        assert fn == {"module": __name__, "class_name": "function", "config": "gap",
+                      "registered_name": "gap"}
+        # built-ins are unchanged: their public module, no registered name
+        assert keras.losses.serialize(keras.losses.Huber())["module"] == "keras.losses"
+        assert keras.initializers.serialize(keras.initializers.Zeros())["registered_name"] \
+            is None
+    finally:
+        registry.GLOBAL_CUSTOM_OBJECTS.pop("course>DoubledMSE")
+        registry.GLOBAL_CUSTOM_NAMES.pop(DoubledMSE)
