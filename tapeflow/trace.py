@@ -106,9 +106,9 @@ class Program:
 
         Straight-line code (one statement per forward call, VJP and gradient sum, the
         slots as local variables) runs about twice as fast as a loop over the lists.
-        The source holds only generated names and slot numbers; the ops, attributes,
-        constants and buffers it uses are passed in its namespace, never printed
-        into it. A replay sums gradients exactly as ``GradientTape.gradient`` does.
+        The source holds only generated names, slot numbers and the ops' parameter
+        names; the ops, attribute values, constants and buffers it uses are passed in
+        its namespace, never printed into it. A replay sums gradients exactly as ``GradientTape.gradient`` does.
         """
         ns = {"np": np, "unbroadcast": unbroadcast}
         lines = ["def replay(feeds):"]
@@ -123,8 +123,8 @@ class Program:
             ns[f"r{k}"] = var
             put(f"    s{slot} = r{k}._value")
         for k, (fn, ins, out, attrs) in enumerate(self.forward):
-            ns[f"f{k}"], ns[f"a{k}"] = fn, attrs
-            args = ", ".join([f"s{i}" for i in ins] + ([f"**a{k}"] if attrs else []))
+            ns[f"f{k}"] = fn
+            args = ", ".join([f"s{i}" for i in ins] + _keywords(ns, f"a{k}", attrs))
             put(f"    s{out} = f{k}({args})")
         loss = self.loss_slot
         grad_slots = sorted({t for entry in self.backward for t in entry[3] if t >= 0} |
@@ -141,9 +141,9 @@ class Program:
             if bufs is not None:
                 kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
                                        for b in bufs)
-            ns[f"v{k}"], ns[f"k{k}"] = vjp, kwargs
+            ns[f"v{k}"] = vjp
             args = ", ".join([f"g{out}", f"s{out}"] + [f"s{i}" for i in ins] +
-                             ([f"**k{k}"] if kwargs else []))
+                             _keywords(ns, f"k{k}", kwargs))
             put(f"    if g{out} is not None:")
             put(f"        t = v{k}({args})")
             for j, slot in enumerate(targets):
@@ -165,6 +165,20 @@ class Program:
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, "<tapeflow.trace replay>", "exec"), ns)  # noqa: S102
         return ns["replay"]
+
+
+def _keywords(ns, prefix, attrs):
+    """``["name=<prefix>_<i>", ...]`` for a call's attributes, their values put in ``ns``.
+    Named keywords cost a third of a ``**dict`` (which is copied at every call); the
+    names are the op's own parameter names, checked to be identifiers."""
+    if any(not key.isidentifier() for key in attrs):
+        ns[prefix] = attrs
+        return [f"**{prefix}"]
+    out = []
+    for i, (key, value) in enumerate(attrs.items()):
+        ns[f"{prefix}_{i}"] = value
+        out.append(f"{key}={prefix}_{i}")
+    return out
 
 
 def build_program(trace, feeds, variables, loss, outputs):

@@ -345,6 +345,8 @@ class Optimizer:
                     f"a new set of variables, you should recreate a new optimizer instance.")
 
     def _filter_empty(self, grads, variables):
+        if self._packed and self._packed.owns(grads):
+            return grads, variables  # fit's own gradient buffers: nothing to check
         kept_g, kept_v, missing = [], [], []
         for g, v in zip(grads, variables):
             if g is None:

@@ -26,6 +26,8 @@ Example:
     >>> packed._value.size, model.layers[0].kernel._value.base is packed._value
     (13, True)
 """
+import operator
+
 import numpy as np
 
 __all__ = ["PACK_MAX", "Packed", "pack"]
@@ -53,6 +55,11 @@ class Packed:
         mine = self.variables
         return len(variables) == len(mine) and all(
             v is w and v._value.base is self._value for v, w in zip(variables, mine))
+
+    def owns(self, grads):
+        """True if ``grads`` are this buffer's own gradient views (fit's gradients)."""
+        views = self.grad_views
+        return len(grads) == len(views) and all(map(operator.is_, grads, views))
 
     def gather(self, grads):
         """The flat gradient, copying the gradients not already in its views (fit's

@@ -76,3 +76,16 @@ def test_fresh_gradients_of_a_larger_model_are_not_copied_in(monkeypatch):
     before = [v.numpy() for v in variables]
     opt.apply(fresh, variables)                                        # per variable instead
     assert all((v.numpy() != b).all() for v, b in zip(variables, before))
+
+
+def test_only_fits_own_gradient_views_skip_the_gradient_checks():
+    model = _train(lambda: keras.optimizers.SGD(0.1))
+    packed = model.optimizer._packed
+    assert packed.owns(packed.grad_views)
+    assert not packed.owns([g.copy() for g in packed.grad_views])
+    assert not packed.owns(packed.grad_views[:-1])
+    # copies still go through the checks: a wrong shape is reported, not broadcast
+    bad = [g.copy() for g in packed.grad_views]
+    bad[0] = bad[0][:1]
+    with pytest.raises(ValueError, match="has shape"):
+        model.optimizer.apply(bad, model.trainable_variables)
