@@ -152,9 +152,10 @@ class Layer(LayerCallMixin):
             _collect(d.get(name), layers, variables)
         return layers, variables
 
-    def _sublayers(self):
-        """Direct sub-layers, in the order they were assigned."""
-        return unique(self._scan()[0])
+    def _sublayers(self, scanned=None):
+        """Direct sub-layers, in the order they were assigned (``scanned``: the layers
+        of a ``_scan()`` already made; models that keep their own list ignore it)."""
+        return unique(self._scan()[0] if scanned is None else scanned)
 
     def _flatten_layers(self, include_self=True, recursive=True):
         out = [self] if include_self else []
@@ -207,8 +208,9 @@ class Layer(LayerCallMixin):
     @property
     def weights(self):
         """All weights: this layer's own (trainable first), then its sub-layers'."""
-        own = self._own_trainable + self._own_non_trainable + self._scan()[1]
-        for layer in self._sublayers():
+        layers, variables = self._scan()
+        own = self._own_trainable + self._own_non_trainable + variables
+        for layer in self._sublayers(layers):
             own.extend(layer.weights)
         return unique(own)
 

@@ -71,7 +71,7 @@ class Functional(Model):
             self.trainable = False
 
     # --- structure -----------------------------------------------------------------------------
-    def _sublayers(self):
+    def _sublayers(self, scanned=None):
         return list(self._operations)
 
     @property

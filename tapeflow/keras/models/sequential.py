@@ -116,7 +116,7 @@ class Sequential(Model):
         layers = self._layers
         return layers[1:] if layers and isinstance(layers[0], InputLayer) else list(layers)
 
-    def _sublayers(self):
+    def _sublayers(self, scanned=None):
         return self.layers
 
     @property
