@@ -78,7 +78,9 @@ class LayerCallMixin:
         spec = self.__dict__.get("_input_spec")
         if spec is not None:
             leaves = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
-            assert_input_compatibility(spec, [tuple(t.shape) for t in leaves], self.name)
+            assert_input_compatibility(  # an array's shape tuple: no TensorShape to build
+                spec, [t._value.shape if isinstance(t, Tensor) else tuple(t.shape)
+                       for t in leaves], self.name)
 
     def _convert_input(self, x):
         if isinstance(x, Tensor):

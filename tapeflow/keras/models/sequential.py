@@ -193,7 +193,7 @@ class Sequential(Model):
         if layers and isinstance(layers[0], InputLayer):
             start = 1
             want = layers[0].dtype
-            if getattr(x, "_value", None) is not None and x._value.dtype.name != want:
+            if getattr(x, "_value", None) is not None and x._value.dtype != want:
                 x = m.cast(x, want)
         for layer in layers[start:]:
             x = layer(x)
