@@ -108,7 +108,8 @@ class Program:
         slots as local variables) runs about twice as fast as a loop over the lists.
         The source holds only generated names, slot numbers and the ops' parameter
         names; the ops, attribute values, constants and buffers it uses are passed in
-        its namespace, never printed into it. A replay sums gradients exactly as ``GradientTape.gradient`` does.
+        its namespace, never printed into it. A replay sums gradients exactly as
+        ``GradientTape.gradient`` does.
         """
         ns = {"np": np, "unbroadcast": unbroadcast}
         lines = ["def replay(feeds):"]
