@@ -26,6 +26,8 @@ Example:
     >>> float(loss_value), grads[0].ravel().tolist()   # (2)^2, d/dw = 2 * 2 * [1, 0]
     (4.0, [4.0, 0.0])
 """
+import keyword
+
 import numpy as np
 
 from tapeflow.ops.registry import ACTIVE, unbroadcast
@@ -171,8 +173,8 @@ class Program:
 def _keywords(ns, prefix, attrs):
     """``["name=<prefix>_<i>", ...]`` for a call's attributes, their values put in ``ns``.
     Named keywords cost a third of a ``**dict`` (which is copied at every call); the
-    names are the op's own parameter names, checked to be identifiers."""
-    if any(not key.isidentifier() for key in attrs):
+    names are the op's own parameter names, checked to be identifiers, not keywords."""
+    if any(not key.isidentifier() or keyword.iskeyword(key) for key in attrs):
         ns[prefix] = attrs
         return [f"**{prefix}"]
     out = []

@@ -2,7 +2,7 @@
 import numpy as np
 
 import tapeflow as tf
-from tapeflow.trace import Trace, build_program, same_program
+from tapeflow.trace import Trace, _keywords, build_program, same_program
 
 
 def _step(x, w, b, c):
@@ -74,3 +74,13 @@ def test_bad_arguments_say_what_was_expected():
     program = build_program(trace, [x], [v], loss, [])
     with pytest.raises(ValueError, match=r"Program.run: expected 1 feed arrays .* got 2"):
         program.run([np.ones(2, np.float32)] * 2)
+
+
+def test_op_attributes_become_named_keywords_only_when_they_can():
+    ns = {}
+    assert _keywords(ns, "a0", {"axis": 1, "keepdims": True}) == ["axis=a0_0", "keepdims=a0_1"]
+    assert ns == {"a0_0": 1, "a0_1": True}
+    for odd in ({"from": 1}, {"not-a-name": 2}):   # a keyword, a non-identifier
+        ns = {}
+        assert _keywords(ns, "k3", odd) == ["**k3"] and ns == {"k3": odd}
+    assert _keywords({}, "a1", {}) == []
