@@ -18,7 +18,7 @@ Example:
 """
 import inspect
 
-__all__ = ["serialize_object", "deserialize_object", "get_object", "dtype_policy",
+__all__ = ["serialize_object", "deserialize_object", "deserialize_function", "get_object", "dtype_policy",
            "policy_name", "custom_object_scope", "current_custom_objects", "lookup_custom"]
 
 
@@ -58,6 +58,22 @@ def serialize_object(obj):
     return serialize_keras_object(obj)
 
 
+def deserialize_function(identifier, builtins=None, custom_objects=None):
+    """The function a saved ``identifier`` names: Keras's function dict (``"class_name":
+    "function"``, the name in ``"config"``) or a bare name. A bare name in ``builtins``
+    (``{name: function}``) wins; then ``custom_objects``, the enclosing scopes, the
+    ``register_keras_serializable`` registry ("package>name") and tapeflow's built-in
+    functions are searched, as ``keras.saving.deserialize_keras_object`` does."""
+    from tapeflow.keras.saving.serialization import resolve_object
+    if isinstance(identifier, dict):
+        name, module = identifier.get("config"), identifier.get("module")
+    else:
+        name, module = identifier, "builtins"
+    if builtins and isinstance(name, str) and name in builtins:
+        return builtins[name]
+    return resolve_object(name, module, None, custom_objects, kind="function")
+
+
 def deserialize_object(identifier, table, kind, custom_objects=None, aliases=None):
     """Create the object that ``identifier`` names.
 
@@ -73,6 +89,8 @@ def deserialize_object(identifier, table, kind, custom_objects=None, aliases=Non
     if isinstance(identifier, dict):
         name = identifier.get("class_name")
         config = identifier.get("config") or {}
+        if name == "function":
+            return deserialize_function(identifier, custom_objects=custom_objects)
         registered = identifier.get("registered_name")
         cls = lookup_custom([registered, name], custom_objects) or lookup.get(name)
         if cls is None:

@@ -92,7 +92,7 @@ def get(identifier):
             return cls(name=identifier)
         return cls()
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        return get(deserialize(identifier))  # a function's dict gives the function
     if inspect.isclass(identifier) and issubclass(identifier, Loss):
         return identifier()
     if callable(identifier):

@@ -66,15 +66,11 @@ class LossFunctionWrapper(Loss):
 
     @classmethod
     def from_config(cls, config):
+        from tapeflow.keras._objects import deserialize_function
         config = dict(config)
         fn = config.pop("fn")
-        if isinstance(fn, dict):
-            fn = fn.get("config")
-        if isinstance(fn, str):
-            if fn not in BUILTIN_FUNCTIONS:
-                raise ValueError(f"LossFunctionWrapper.from_config: unknown function {fn!r}; "
-                                 f"rebuild custom losses with custom_objects.")
-            fn = BUILTIN_FUNCTIONS[fn]
+        if isinstance(fn, (dict, str)):
+            fn = deserialize_function(fn, BUILTIN_FUNCTIONS)
         return cls(fn, **config)
 
     def __repr__(self):

@@ -214,9 +214,10 @@ def deserialize_object(config, objects, kind, custom_objects=None):
         name, cfg = config, None
     elif isinstance(config, dict) and "class_name" in config:
         name, cfg = config["class_name"], config.get("config")
-        if name == "function":
-            name, cfg = cfg, None
-        elif config.get("registered_name") and config["registered_name"] in table:
+        if name == "function":  # Keras's dict for a function: that function, as Keras
+            from tapeflow.keras._objects import deserialize_function
+            return deserialize_function(config, custom_objects=custom_objects)
+        if config.get("registered_name") and config["registered_name"] in table:
             name = config["registered_name"]
     else:
         raise ValueError(f"Could not interpret {kind} identifier: {config!r}. Pass a name, "

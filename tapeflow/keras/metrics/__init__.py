@@ -119,7 +119,7 @@ def get(identifier):
         obj.name = identifier
         return obj
     if isinstance(identifier, dict):
-        return deserialize(identifier)
+        return get(deserialize(identifier))  # a function's dict gives the function
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier):

@@ -219,11 +219,10 @@ class MeanMetricWrapper(Mean):
 
     @classmethod
     def from_config(cls, config):
+        from tapeflow.keras._objects import deserialize_function
+        from tapeflow.keras.metrics.kernels import FUNCTIONS
         config = dict(config)
         fn = config.pop("fn", None)
-        if isinstance(fn, dict):
-            fn = fn.get("config")
-        if isinstance(fn, str):
-            from tapeflow.keras.metrics.kernels import FUNCTIONS
-            fn = FUNCTIONS[fn]
+        if isinstance(fn, (dict, str)):
+            fn = deserialize_function(fn, FUNCTIONS)
         return cls(fn, **config)

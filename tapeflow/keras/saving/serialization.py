@@ -242,18 +242,10 @@ def _serialize_special(obj):
 def _serialize_function(fn):
     if fn.__name__ == "<lambda>":
         return {"class_name": "__lambda__", "config": {"value": _func_dump(fn)}}
-    registered = registry.GLOBAL_CUSTOM_NAMES.get(fn)
-    if registered is not None:
-        return {"module": _user_module(fn), "class_name": "function",
-                "config": registered, "registered_name": registered}
-    for keras_mod, tf_mod in _NAMESPACES[1:]:
-        mod = _module(tf_mod) if getattr(fn, "__module__", "").startswith("tapeflow.") \
-            else None
-        if mod is not None and getattr(mod, fn.__name__, None) is fn:
-            return {"module": keras_mod, "class_name": "function",
-                    "config": fn.__name__, "registered_name": fn.__name__}
-    return {"module": _user_module(fn), "class_name": "function",
-            "config": fn.__name__, "registered_name": fn.__name__}
+    # Keras 3 writes every named function alike, built-in or not: its registered name
+    # ("package>name", else its __name__) under the module and class of the function type.
+    return {"module": "builtins", "class_name": "function",
+            "config": registry.get_registered_name(fn), "registered_name": "function"}
 
 
 def _func_dump(fn):

@@ -69,7 +69,8 @@ def test_serialize_round_trip(cls):
 def test_serialize_function_and_wrapper():
     blob = losses.serialize(losses.mean_squared_error)
     assert blob["class_name"] == "function" and blob["config"] == "mean_squared_error"
-    assert type(losses.deserialize(blob)) is losses.MeanSquaredError
+    assert losses.deserialize(blob) is losses.mean_squared_error   # Keras 3 returns the function
+    assert type(losses.get(blob)) is losses.MeanSquaredError       # get() gives a Loss
 
 
 def test_invalid_reduction():

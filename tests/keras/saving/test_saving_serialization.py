@@ -48,10 +48,14 @@ def test_special_values():
 
 
 def test_builtin_function_by_name():
+    # Keras 3.15.1 writes every named function this way (checked against its
+    # serialize_keras_object): the module and class of the function type
     cfg = serialize_keras_object(keras.activations.relu)
-    assert cfg == {"module": "keras.activations", "class_name": "function",
-                   "config": "relu", "registered_name": "relu"}
+    assert cfg == {"module": "builtins", "class_name": "function",
+                   "config": "relu", "registered_name": "function"}
     assert deserialize_keras_object(cfg) is keras.activations.relu
+    assert deserialize_keras_object(serialize_keras_object(keras.losses.mean_squared_error)) \
+        is keras.losses.mean_squared_error
     keras_written = {"module": "builtins", "class_name": "function", "config": "tanh",
                      "registered_name": "function"}
     assert deserialize_keras_object(keras_written) is keras.activations.tanh
@@ -63,7 +67,7 @@ def test_registered_function_and_scopes():
         return x ** 3
 
     cfg = serialize_keras_object(cube)
-    assert cfg["registered_name"] == "ser>cube" and cfg["config"] == "ser>cube"
+    assert cfg["registered_name"] == "function" and cfg["config"] == "ser>cube"  # as Keras
     assert deserialize_keras_object(cfg) is cube
 
     def other(x):
@@ -107,8 +111,9 @@ def test_unknown_keras_class_says_what_to_do():
 
 
 def test_public_serialize_functions_write_user_objects_as_keras_does():
-    """keras.<kind>.serialize is serialize_keras_object: a user class or function keeps
-    its own module and its registered name ("package>Name", else its __name__)."""
+    """keras.<kind>.serialize is serialize_keras_object: a user class keeps its own
+    module and its registered name ("package>Name", else its __name__); a function is
+    written as Keras writes every function."""
     @saving.register_keras_serializable(package="course")
     class DoubledMSE(keras.losses.Loss):
         def call(self, y_true, y_pred):
@@ -129,8 +134,8 @@ def test_public_serialize_functions_write_user_objects_as_keras_does():
         blob = keras.constraints.serialize(Halved())
         assert (blob["module"], blob["registered_name"]) == (__name__, "Halved")
         fn = keras.metrics.MeanMetricWrapper(gap).get_config()["fn"]
-        assert fn == {"module": __name__, "class_name": "function", "config": "gap",
-                      "registered_name": "gap"}
+        assert fn == {"module": "builtins", "class_name": "function", "config": "gap",
+                      "registered_name": "function"}
         # built-ins are unchanged: their public module, no registered name
         assert keras.losses.serialize(keras.losses.Huber())["module"] == "keras.losses"
         assert keras.initializers.serialize(keras.initializers.Zeros())["registered_name"] \
@@ -138,3 +143,47 @@ def test_public_serialize_functions_write_user_objects_as_keras_does():
     finally:
         registry.GLOBAL_CUSTOM_OBJECTS.pop("course>DoubledMSE")
         registry.GLOBAL_CUSTOM_NAMES.pop(DoubledMSE)
+
+
+def test_functions_used_as_objects_round_trip(tmp_path):
+    """A plain function as regularizer, constraint, wrapped loss or metric comes back
+    as that same function, from its own dict and from a saved model."""
+    @saving.register_keras_serializable(package="course")
+    def l1_penalty(w):
+        return 0.01 * tf.reduce_sum(tf.abs(w))
+
+    def clip_unit(w):                                  # not registered: custom_objects
+        return tf.clip_by_value(w, -1.0, 1.0)
+
+    @saving.register_keras_serializable(package="course")
+    def gap(y_true, y_pred):
+        return tf.reduce_mean(tf.abs(y_true - y_pred), axis=-1)
+
+    try:
+        assert keras.regularizers.deserialize(keras.regularizers.serialize(l1_penalty)) \
+            is l1_penalty
+        assert keras.constraints.deserialize(keras.constraints.serialize(clip_unit),
+                                             custom_objects={"clip_unit": clip_unit}) \
+            is clip_unit
+        wrapper = keras.losses.LossFunctionWrapper(gap)
+        assert keras.losses.LossFunctionWrapper.from_config(wrapper.get_config()).fn is gap
+        metric = keras.metrics.MeanMetricWrapper(gap, name="gap")
+        assert keras.metrics.MeanMetricWrapper.from_config(metric.get_config())._fn is gap
+        assert type(keras.metrics.get(keras.metrics.serialize(gap))) is \
+            keras.metrics.MeanMetricWrapper
+
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(
+            2, kernel_regularizer=l1_penalty, kernel_constraint=clip_unit)])
+        model.compile("sgd", loss=gap, metrics=[gap])
+        model.save(tmp_path / "m.keras")
+        back = keras.models.load_model(tmp_path / "m.keras",
+                                       custom_objects={"clip_unit": clip_unit})
+        dense = back.layers[0]
+        assert dense.kernel_regularizer is l1_penalty and dense.kernel_constraint is clip_unit
+        x = np.ones((2, 3), np.float32)
+        np.testing.assert_array_equal(back.predict(x, verbose=0), model.predict(x, verbose=0))
+        with pytest.raises(saving.UnknownObjectError, match="clip_unit"):
+            keras.models.load_model(tmp_path / "m.keras")
+    finally:
+        for fn in (l1_penalty, gap):
+            registry.GLOBAL_CUSTOM_OBJECTS.pop(registry.GLOBAL_CUSTOM_NAMES.pop(fn))
