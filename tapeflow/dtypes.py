@@ -80,7 +80,8 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
-    __str__ = __repr__
+    def __str__(self):  # print(x.dtype), as TensorFlow prints it
+        return f"<dtype: '{self.name}'>"
 
     def __reduce__(self):
         return as_dtype, (self.name,)

@@ -146,11 +146,12 @@ class Tensor:
         return "/job:localhost/replica:0/task:0/device:CPU:0"
 
     def numpy(self):
-        """The value as a NumPy array (shared, not copied: do not modify it)."""
+        """The value as a NumPy array (shared, not copied: do not modify it); a NumPy
+        scalar (``np.float32(3.0)``) for a 0-d tensor, as in TensorFlow."""
         if TRACING:
             escape_trace("Tensor.numpy()")
-        v = self._value
-        return v if isinstance(v, np.ndarray) else np.asarray(v)
+        v = self._value if isinstance(self._value, np.ndarray) else np.asarray(self._value)
+        return v[()] if v.ndim == 0 else v
 
     def get_shape(self):
         return self.shape
@@ -198,17 +199,15 @@ class Tensor:
         return self._value.reshape(()).item() if isinstance(self._value, np.ndarray) \
             else self._value.item()
 
-    def __format__(self, spec):
-        if self._value.ndim == 0 and spec:
-            return format(self._value.item(), spec)
-        return format(str(self), spec)
+    def __format__(self, spec):  # TensorFlow formats the NumPy value: f"{loss:.4f}"
+        return _numpy_value(self._value).__format__(spec)
 
     def __repr__(self):
         return (f"<tf.Tensor: shape={tuple(self._value.shape)}, dtype={self.dtype.name}, "
-                f"numpy={np.asarray(self._value)!r}>")
+                f"numpy={_numpy_text(self._value, is_repr=True)}>")
 
     def __str__(self):
-        return (f"tf.Tensor({np.asarray(self._value)}, shape={tuple(self._value.shape)}, "
+        return (f"tf.Tensor({_numpy_text(self._value)}, shape={tuple(self._value.shape)}, "
                 f"dtype={self.dtype.name})")
 
     __hash__ = object.__hash__  # elementwise __eq__ (set by tapeflow.ops) keeps ids hashable
@@ -263,10 +262,11 @@ class Variable(Tensor):
         return self._constraint
 
     def numpy(self):
-        """A copy of the current value (later assignments do not change it)."""
+        """A copy of the current value (later assignments do not change it); a NumPy
+        scalar for a 0-d variable."""
         if TRACING:
             escape_trace("Variable.numpy()")
-        return self._value.copy()
+        return self._value[()] if self._value.ndim == 0 else self._value.copy()
 
     def value(self):
         """A Tensor snapshot of the current value."""
@@ -301,7 +301,27 @@ class Variable(Tensor):
 
     def __repr__(self):
         return (f"<tf.Variable '{self._name}:0' shape={tuple(self._value.shape)} "
-                f"dtype={self.dtype.name}, numpy={self._value!r}>")
+                f"dtype={self.dtype.name}, numpy={_numpy_text(self._value, is_repr=True)}>")
+
+    __str__ = __repr__  # print(variable) shows the repr, as in TensorFlow
+
+
+def _numpy_value(value):
+    value = value if isinstance(value, np.ndarray) else np.asarray(value)
+    return value[()] if value.ndim == 0 else value
+
+
+def _numpy_text(value, is_repr=False):
+    r"""TensorFlow's text of a value: NumPy's str (or repr) of the array, or of the NumPy
+    scalar of a 0-d tensor; on a line of its own when it spans several.
+
+    Example:
+        >>> _numpy_text(np.array(0.1, np.float32)), _numpy_text(np.eye(2, dtype=np.int32))
+        ('0.1', '\n[[1 0]\n [0 1]]')
+    """
+    value = _numpy_value(value)
+    text = repr(value) if is_repr else str(value)
+    return "\n" + text if "\n" in text else text
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):

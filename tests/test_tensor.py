@@ -102,3 +102,28 @@ def test_indexing_basic_and_integer_arrays():
     assert x[tf.constant([2, 0])].numpy()[:, 0].tolist() == [8, 0]
     assert x[..., -1].numpy().tolist() == [3, 7, 11]
     assert x[None].shape == (1, 3, 4)
+
+
+def test_printed_like_tensorflow():
+    """The text of TensorFlow 2 on NumPy 2: scalars as NumPy scalars, several lines
+    after a line break, variables printed as their repr."""
+    assert str(tf.constant(0.1) + tf.constant(0.2)) == "tf.Tensor(0.3, shape=(), dtype=float32)"
+    assert str(tf.constant([[1, 2], [3, 4]])) == \
+        "tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)"
+    assert repr(tf.constant(6.0)) == \
+        "<tf.Tensor: shape=(), dtype=float32, numpy=np.float32(6.0)>"
+    assert str(tf.Variable([1.0, 2.0], name="w")) == \
+        "<tf.Variable 'w:0' shape=(2,) dtype=float32, numpy=array([1., 2.], dtype=float32)>"
+    assert str(tf.constant(1.0).dtype) == "<dtype: 'float32'>"
+    assert repr(tf.constant(1.0).dtype) == "tf.float32"
+    # format() hands the NumPy value over, as TensorFlow does
+    assert "Loss: {}".format(tf.constant(0.5)) == "Loss: 0.5"
+    assert f"{tf.constant(0.123456):.3f}" == "0.123"
+    assert f"{tf.constant([1.5, 2.0])}" == "[1.5 2. ]"
+
+
+def test_numpy_of_a_scalar_is_a_numpy_scalar():
+    value = tf.constant(3.0).numpy()
+    assert type(value) is np.float32 and value == 3.0
+    assert type(tf.Variable(2).numpy()) is np.int32
+    assert tf.constant([1.0]).numpy().shape == (1,)

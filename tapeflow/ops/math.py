@@ -388,7 +388,7 @@ def tensordot(a, b, axes, name=None):
 
     Example:
         >>> tensordot([1.0, 2.0], [3.0, 4.0], axes=1).numpy()
-        array(11., dtype=float32)
+        np.float32(11.0)
     """
     from tapeflow.ops.array import reshape, transpose
     a, b = binary_operands(a, b, "tensordot")

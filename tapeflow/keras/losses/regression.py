@@ -48,7 +48,7 @@ def mean_squared_error(y_true, y_pred):
 
     Example:
         >>> mean_squared_error([1.0, 2.0], [1.5, 2.0]).numpy()
-        array(0.125, dtype=float32)
+        np.float32(0.125)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
     if not yp._value.ndim:
