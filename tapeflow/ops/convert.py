@@ -8,7 +8,7 @@ import numpy as np
 
 from tapeflow.tensor import Tensor, _to_array
 
-__all__ = ["to_tensor", "binary_operands", "norm_axis"]
+__all__ = ["to_tensor", "float_tensor", "binary_operands", "norm_axis"]
 
 
 def to_tensor(x, dtype=None):
@@ -16,6 +16,17 @@ def to_tensor(x, dtype=None):
     if isinstance(x, Tensor):
         return x
     return Tensor(_to_array(x, dtype))
+
+
+def float_tensor(x, op):
+    """``x`` as a tensor that must hold floats, as TensorFlow's exp, log, sigmoid ...
+    require: an integer tensor (``tf.range(5)``) is refused, not silently truncated."""
+    t = to_tensor(x)
+    if t._value.dtype.kind not in "fc":
+        raise TypeError(f"{op}: expected a floating-point tensor; got {t.dtype.name} "
+                        f"(shape {tuple(t._value.shape)}). Cast it first, e.g. "
+                        f"tf.cast(x, tf.float32), or write float literals (1.0, not 1).")
+    return t
 
 
 def _adopt(value, npdtype, op):

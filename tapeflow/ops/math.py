@@ -10,19 +10,21 @@ import math as _pymath
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.ops.convert import binary_operands, norm_axis, to_tensor
+from tapeflow.ops.convert import binary_operands, float_tensor, norm_axis, to_tensor
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
 
 # ----------------------------------------------------------------- unary element-wise ops
 
 
-def _unary(name, forward, vjp, doc):
+def _unary(name, forward, vjp, doc, floats=False):
+    """A public unary op; ``floats``: integer inputs are refused, as in TensorFlow."""
     op = primitive(name)(forward)
     op.defvjp(vjp)
+    convert = (lambda x: float_tensor(x, name)) if floats else to_tensor
 
     def public(x, name=None):
-        return op(to_tensor(x))
+        return op(convert(x))
     public.__name__ = public.__qualname__ = name
     public.__doc__ = doc
     return public
@@ -33,19 +35,25 @@ abs = _unary("abs", np.abs, lambda g, out, x: (g * np.sign(x),),  # noqa: A001
              "Element-wise absolute value.")
 sign = _unary("sign", np.sign, lambda g, out, x: (np.zeros_like(g),),
               "Element-wise sign (-1, 0 or 1); its gradient is zero.")
-exp = _unary("exp", np.exp, lambda g, out, x: (g * out,), "Element-wise ``e**x``.")
-expm1 = _unary("expm1", np.expm1, lambda g, out, x: (g * (out + 1),), "``exp(x) - 1``.")
-log = _unary("log", np.log, lambda g, out, x: (g / x,), "Natural logarithm (x > 0).")
-log1p = _unary("log1p", np.log1p, lambda g, out, x: (g / (1 + x),), "``log(1 + x)``.")
-sqrt = _unary("sqrt", np.sqrt, lambda g, out, x: (g / (2 * out),), "Square root (x >= 0).")
+exp = _unary("exp", np.exp, lambda g, out, x: (g * out,), "Element-wise ``e**x``.",
+             floats=True)
+expm1 = _unary("expm1", np.expm1, lambda g, out, x: (g * (out + 1),), "``exp(x) - 1``.",
+               floats=True)
+log = _unary("log", np.log, lambda g, out, x: (g / x,), "Natural logarithm (x > 0).",
+             floats=True)
+log1p = _unary("log1p", np.log1p, lambda g, out, x: (g / (1 + x),), "``log(1 + x)``.",
+               floats=True)
+sqrt = _unary("sqrt", np.sqrt, lambda g, out, x: (g / (2 * out),), "Square root (x >= 0).",
+              floats=True)
 rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda g, out, x: (-0.5 * g * out ** 3,),
-               "``1 / sqrt(x)``.")
+               "``1 / sqrt(x)``.", floats=True)
 square = _unary("square", np.square, lambda g, out, x: (2 * g * x,), "``x * x``.")
 reciprocal = _unary("reciprocal", np.reciprocal, lambda g, out, x: (-g * out * out,),
                     "``1 / x``.")
-sin = _unary("sin", np.sin, lambda g, out, x: (g * np.cos(x),), "Sine.")
-cos = _unary("cos", np.cos, lambda g, out, x: (-g * np.sin(x),), "Cosine.")
-tanh = _unary("tanh", np.tanh, lambda g, out, x: (g * (1 - out * out),), "Hyperbolic tangent.")
+sin = _unary("sin", np.sin, lambda g, out, x: (g * np.cos(x),), "Sine.", floats=True)
+cos = _unary("cos", np.cos, lambda g, out, x: (-g * np.sin(x),), "Cosine.", floats=True)
+tanh = _unary("tanh", np.tanh, lambda g, out, x: (g * (1 - out * out),),
+              "Hyperbolic tangent.", floats=True)
 
 
 def _erf_forward(x):
@@ -55,7 +63,7 @@ def _erf_forward(x):
 
 erf = _unary("erf", _erf_forward,
              lambda g, out, x: (g * (2 / np.sqrt(np.pi)) * np.exp(-x * x),),
-             "The Gauss error function.")
+             "The Gauss error function.", floats=True)
 
 
 def _nondiff_unary(fn, doc):

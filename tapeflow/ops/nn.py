@@ -14,19 +14,22 @@ import numpy as np
 
 from tapeflow import dtypes
 from tapeflow.ops import math as m
-from tapeflow.ops.convert import binary_operands, to_tensor
+from tapeflow.ops.convert import binary_operands, float_tensor, to_tensor
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
 
 # ------------------------------------------------------------------------- activations
 
 
-def _act(name, forward, vjp, doc):
+def _act(name, forward, vjp, doc, floats=True):
+    """A public activation; ``floats``: integer inputs are refused, as in TensorFlow
+    (only relu and relu6 accept them)."""
     op = primitive(name)(forward)
     op.defvjp(vjp)
+    convert = (lambda x: float_tensor(x, name)) if floats else to_tensor
 
     def public(features, *args, name=None, **kwargs):
-        return op(to_tensor(features), *args, **kwargs)
+        return op(convert(features), *args, **kwargs)
     public.__name__ = public.__qualname__ = name
     public.__doc__ = doc
     public.op = op
@@ -40,9 +43,10 @@ def _sigmoid(x):
 
 
 relu = _act("relu", lambda x: np.maximum(x, 0), lambda g, out, x: (g * (out > 0),),
-            "``max(x, 0)``.")
+            "``max(x, 0)``.", floats=False)
 relu6 = _act("relu6", lambda x: np.clip(x, 0, 6),
-             lambda g, out, x: (g * ((x > 0) & (x < 6)),), "``min(max(x, 0), 6)``.")
+             lambda g, out, x: (g * ((x > 0) & (x < 6)),), "``min(max(x, 0), 6)``.",
+             floats=False)
 sigmoid = _act("sigmoid", _sigmoid, lambda g, out, x: (g * out * (1 - out),),
                "``1 / (1 + exp(-x))``, computed without overflow.")
 softplus = _act("softplus", lambda x: np.logaddexp(0, x).astype(x.dtype, copy=False),
@@ -66,7 +70,7 @@ _leaky_relu.defvjp(lambda g, out, x, alpha: (np.where(x > 0, g, g * alpha),))
 
 def leaky_relu(features, alpha=0.2, name=None):
     """``x`` if positive, else ``alpha * x`` (TensorFlow's default alpha is 0.2)."""
-    return _leaky_relu(to_tensor(features), alpha=float(alpha))
+    return _leaky_relu(float_tensor(features, "leaky_relu"), alpha=float(alpha))
 
 
 @primitive("elu")
@@ -79,7 +83,7 @@ _elu.defvjp(lambda g, out, x, alpha: (np.where(x > 0, g, g * (out + alpha)),))
 
 def elu(features, alpha=1.0, name=None):
     """``x`` if positive, else ``alpha * (exp(x) - 1)``."""
-    return _elu(to_tensor(features), alpha=float(alpha))
+    return _elu(float_tensor(features, "elu"), alpha=float(alpha))
 
 
 SELU_ALPHA = 1.6732632423543772
@@ -88,32 +92,34 @@ SELU_SCALE = 1.0507009873554805
 
 def selu(features, name=None):
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
-    return m.multiply(_elu(to_tensor(features), alpha=SELU_ALPHA), SELU_SCALE)
+    return m.multiply(_elu(float_tensor(features, "selu"), alpha=SELU_ALPHA), SELU_SCALE)
+
+
+_SQRT2, _SQRT_2_OVER_PI = 2 ** 0.5, (2 / np.pi) ** 0.5  # Python floats: keep x's dtype
 
 
 @primitive("gelu")
 def _gelu(x, approximate):
     if approximate:
-        c = np.sqrt(2 / np.pi)
-        return 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x ** 3)))
-    return 0.5 * x * (1 + m._erf_forward(x / np.sqrt(2)))
+        return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
+    return 0.5 * x * (1 + m._erf_forward(x / _SQRT2))
 
 
 @_gelu.defvjp
 def _gelu_vjp(g, out, x, approximate):
     if approximate:
-        c = np.sqrt(2 / np.pi)
+        c = _SQRT_2_OVER_PI
         t = np.tanh(c * (x + 0.044715 * x ** 3))
         d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
     else:
-        cdf = 0.5 * (1 + m._erf_forward(x / np.sqrt(2)))
-        d = cdf + x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+        cdf = 0.5 * (1 + m._erf_forward(x / _SQRT2))
+        d = cdf + x * np.exp(-0.5 * x * x) / (2 * np.pi) ** 0.5
     return (g * d,)
 
 
 def gelu(features, approximate=False, name=None):
     """Gaussian error linear unit: exact erf form, or the tanh approximation."""
-    return _gelu(to_tensor(features), approximate=bool(approximate))
+    return _gelu(float_tensor(features, "gelu"), approximate=bool(approximate))
 
 
 # ---------------------------------------------------------------------------- softmax
@@ -140,12 +146,12 @@ _log_softmax.defvjp(lambda g, out, x, axis:
 
 def softmax(logits, axis=-1, name=None):
     """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max for stability."""
-    return _softmax(to_tensor(logits), axis=int(axis))
+    return _softmax(float_tensor(logits, "softmax"), axis=int(axis))
 
 
 def log_softmax(logits, axis=-1, name=None):
     """``x - logsumexp(x)`` along ``axis``, computed stably."""
-    return _log_softmax(to_tensor(logits), axis=int(axis))
+    return _log_softmax(float_tensor(logits, "log_softmax"), axis=int(axis))
 
 
 # -------------------------------------------------------------------- cross-entropies

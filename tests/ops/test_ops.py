@@ -144,3 +144,18 @@ def test_reduce_gradients_have_input_shapes(shape):
             with tf.GradientTape() as tape:
                 y = tf.reduce_mean(x, axis=axis, keepdims=keep)
             assert tape.gradient(y, x).shape == shape
+
+
+@pytest.mark.parametrize("op", [tf.exp, tf.math.log, tf.sqrt, tf.sin, tf.tanh, tf.math.erf,
+                                tf.nn.sigmoid, tf.nn.softplus, tf.nn.elu, tf.nn.selu,
+                                tf.nn.gelu, tf.nn.leaky_relu, tf.nn.softmax, tf.nn.swish])
+def test_float_only_ops_refuse_integer_tensors(op):
+    """TensorFlow refuses integers here; truncating sigmoid(range) to zeros would hide it."""
+    with pytest.raises(TypeError, match="expected a floating-point tensor; got int32.*tf.cast"):
+        op(tf.range(-3, 4))
+    assert op(tf.cast(tf.range(1, 5), tf.float32)).dtype == tf.float32  # and stays float32
+
+
+def test_relu_and_abs_keep_integers():
+    assert tf.nn.relu(tf.range(-2, 2)).numpy().tolist() == [0, 0, 0, 1]
+    assert tf.abs(tf.constant([-2, 3])).dtype == tf.int32
