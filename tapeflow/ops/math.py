@@ -106,10 +106,18 @@ _truediv.defvjp(lambda g, out, x, y: (g / y, -g * out / y))
 
 
 def divide(x, y, name=None):
-    """Element-wise ``x / y``; integer operands give float64, as in TensorFlow."""
+    """Element-wise ``x / y``. Integers divide as in TensorFlow: 8- and 16-bit ones give
+    float32 (``uint8`` pixels / 255), 32- and 64-bit ones float64.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> divide(tf.constant([255], "uint8"), 255).dtype, divide([3], [2]).dtype
+        (tf.float32, tf.float64)
+    """
     x, y = binary_operands(x, y, "divide")
     if x._value.dtype.kind in "iub":
-        x, y = cast(x, dtypes.float64), cast(y, dtypes.float64)
+        to = dtypes.float32 if x._value.dtype.itemsize <= 2 else dtypes.float64
+        x, y = cast(x, to), cast(y, to)
     return _truediv(x, y)
 
 
@@ -203,9 +211,14 @@ def _grad_to_input_shape(g, x, axis, keepdims):
     return out
 
 
+def _int_dtype(x):
+    """TensorFlow sums and multiplies integers in their own dtype (NumPy widens them)."""
+    return x.dtype if x.dtype.kind in "iu" else None
+
+
 @primitive("reduce_sum")
 def _reduce_sum(x, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.sum(x, axis=axis, keepdims=keepdims, dtype=_int_dtype(x))
 
 
 @_reduce_sum.defvjp
@@ -216,6 +229,10 @@ def _reduce_sum_vjp(g, out, x, axis, keepdims):
 @primitive("reduce_mean")
 def _reduce_mean(x, axis, keepdims):
     # np.add.reduce skips np.mean's Python wrapper (a few us per call on small tensors)
+    if x.dtype.kind in "iu":  # TensorFlow's integer mean: truncated, in x's dtype
+        total = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        n = x.size // max(total.size, 1) if x.size else 1
+        return (np.sign(total) * (np.abs(total) // n)).astype(x.dtype, copy=False)
     if x.dtype.kind != "f":
         return np.mean(x, axis=axis, keepdims=keepdims)
     total = np.add.reduce(x, axis=axis, keepdims=keepdims)
@@ -244,7 +261,7 @@ _reduce_min.defvjp(_extremum_vjp)
 
 @primitive("reduce_prod")
 def _reduce_prod(x, axis, keepdims):
-    return np.prod(x, axis=axis, keepdims=keepdims)
+    return np.prod(x, axis=axis, keepdims=keepdims, dtype=_int_dtype(x))
 
 
 @_reduce_prod.defvjp

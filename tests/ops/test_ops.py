@@ -159,3 +159,17 @@ def test_float_only_ops_refuse_integer_tensors(op):
 def test_relu_and_abs_keep_integers():
     assert tf.nn.relu(tf.range(-2, 2)).numpy().tolist() == [0, 0, 0, 1]
     assert tf.abs(tf.constant([-2, 3])).dtype == tf.int32
+
+
+def test_integer_reductions_and_division_keep_tensorflows_dtypes():
+    correct = tf.constant([True, False, True, True])
+    hits = tf.reduce_sum(tf.cast(correct, tf.int32))
+    assert hits.dtype == tf.int32 and int(hits) == 3
+    assert float(hits / tf.size(correct)) == 0.75               # int32 / int32 -> float64
+    mean = tf.reduce_mean(tf.constant([1, 0, 1, 0]))             # TensorFlow's own example
+    assert mean.dtype == tf.int32 and int(mean) == 0
+    assert int(tf.reduce_mean(tf.constant([-3, 0]))) == -1        # truncated toward zero
+    assert tf.reduce_prod(tf.constant([2, 3], "int8")).dtype == tf.int8
+    pixels = tf.constant(np.array([0, 255], np.uint8))
+    assert (pixels / 255).dtype == tf.float32                     # 8/16-bit ints: float32
+    assert (tf.constant([3]) / 2).dtype == tf.float64
