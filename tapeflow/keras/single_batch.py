@@ -8,11 +8,12 @@ Example:
     >>> x = np.ones((4, 2), np.float32); y = np.zeros((4, 1), np.float32)
     >>> loss = model.train_on_batch(x, y)
     >>> type(loss), model.predict_on_batch(x).shape
-    (<class 'numpy.ndarray'>, (4, 1))
+    (<class 'float'>, (4, 1))
 """
 import numpy as np
 
 from tapeflow.keras import data_adapter as da
+from tapeflow.keras.callbacks.callback_list import pythonify_logs
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
@@ -29,8 +30,7 @@ class SingleBatchMethods:
         return da.pack_x_y_sample_weight(*wrapped)
 
     def _batch_logs(self, logs, return_dict):
-        logs = {k: np.array(v._value if isinstance(v, Tensor) else v)
-                for k, v in sorted(logs.items())}
+        logs = pythonify_logs(logs)  # Python floats, sorted by name, as Keras 3 returns them
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,

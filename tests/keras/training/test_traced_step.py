@@ -232,3 +232,13 @@ def test_popping_a_layer_after_fit_traces_again():
         losses += [model.train_on_batch(X[:8], y[:8]) for _ in range(4)]
         results.append(losses)
     assert results[0] == results[1]
+
+
+def test_single_batch_methods_return_python_floats_as_keras():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = np.ones((4, 3), np.float32), np.array([0, 1, 0, 1])
+    loss, acc = model.train_on_batch(x, y)
+    assert type(loss) is float and acc == 0.5
+    logs = model.test_on_batch(x, y, return_dict=True)
+    assert list(logs) == ["accuracy", "loss"] and all(type(v) is float for v in logs.values())
