@@ -41,6 +41,17 @@ def _functional_args(args, kwargs):
         ("inputs" in kwargs and "outputs" in kwargs)
 
 
+def _inject_functional(cls, functional):
+    """Put ``functional`` where ``Model`` stands among ``cls``'s bases (Keras's
+    ``inject_functional_model_class``), so that the subclass runs its layer graph."""
+    if cls is Model:
+        return functional
+    if cls is object or issubclass(cls, functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base, functional) for base in cls.__bases__)
+    return cls
+
+
 def _is_shape(x):
     return isinstance(x, (list, tuple)) and all(d is None or isinstance(d, (int, np.integer))
                                                 for d in x)
@@ -61,6 +72,14 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if _functional_args(args, kwargs):
+            # A subclass built like a Functional, as in Keras's guide to customizing fit():
+            # class CustomModel(keras.Model) overriding train_step, then
+            # CustomModel(inputs, outputs). Keras makes the class a Functional subclass.
+            from tapeflow.keras.models.functional import Functional
+            _inject_functional(type(self), Functional)
+            Functional.__init__(self, *args, **kwargs)
+            return
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise TypeError(
                 f"{type(self).__name__}.__init__ got inputs/outputs: build a Functional "

@@ -153,3 +153,26 @@ def test_run_is_a_precomputed_plan():
     assert len(model._steps) == 6  # two Dense, Add, Concatenate, two heads
     layer, single, template, kwargs, outs = model._steps[0]
     assert single is not None and template is None
+
+
+def test_a_model_subclass_built_from_inputs_and_outputs_is_functional(tmp_path):
+    """Keras's guide to customizing fit(): CustomModel(inputs, outputs) with train_step."""
+    calls = []
+
+    class CustomModel(keras.Model):
+        def train_step(self, data):
+            calls.append(1)
+            return super().train_step(data)
+
+    inputs = keras.Input(shape=(4,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    assert isinstance(model, keras.models.Functional) and model.inputs is not None
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 4), np.float32)
+    model.fit(x, np.zeros((8, 1), np.float32), batch_size=4, epochs=2, verbose=0)
+    assert len(calls) == 4 and model.predict(x, verbose=0).shape == (8, 1)
+    model.save(tmp_path / "custom.keras")
+    back = keras.models.load_model(tmp_path / "custom.keras",
+                                   custom_objects={"CustomModel": CustomModel})
+    assert type(back) is CustomModel
+    np.testing.assert_allclose(back.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -88,13 +88,22 @@ def test_config_of_model_without_arguments():
     assert NoArgs().get_config() == {}
 
 
-def test_passing_inputs_to_a_subclass_is_an_error():
-    class Bad(keras.Model):
+def test_a_subclass_passing_inputs_and_outputs_to_super_is_functional():
+    class Wrapped(keras.Model):          # valid Keras 3: the class becomes Functional's
         def __init__(self, inputs, outputs):
             super().__init__(inputs, outputs)
     a = keras.Input((2,))
+    model = Wrapped(a, L.Dense(3)(a))
+    assert isinstance(model, keras.models.Functional)
+    assert model(np.ones((1, 2), np.float32)).shape == (1, 3)
+
+
+def test_other_positional_arguments_to_a_subclass_are_an_error():
+    class Bad(keras.Model):
+        def __init__(self, units):
+            super().__init__(units)
     with pytest.raises(TypeError, match="keras.Model\\(inputs, outputs\\)"):
-        Bad(a, L.Dense(1)(a))
+        Bad(3)
 
 
 def test_layer_called_before_super_init_is_reported():
