@@ -5,7 +5,8 @@ Three ways to make one, as in Keras:
 * Functional: ``keras.Model(inputs, outputs)`` (returns a :class:`Functional`);
 * Sequential: ``keras.Sequential([...])``;
 * subclassing: ``class MyModel(keras.Model)`` with layers created in ``__init__``
-  and the forward pass in ``call``.
+  and the forward pass in ``call`` (a subclass given ``(inputs, outputs)`` instead
+  becomes a Functional subclass, as in Keras).
 
 Example:
     >>> import numpy as np
@@ -82,9 +83,9 @@ class Model(Trainer, Layer):
             return
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise TypeError(
-                f"{type(self).__name__}.__init__ got inputs/outputs: build a Functional "
-                f"model with keras.Model(inputs, outputs), or subclass keras.Model and define "
-                f"the forward pass in call() (super().__init__() takes only name/trainable).")
+                f"{type(self).__name__}: keras.Model.__init__ got {args!r:.60} "
+                f"{sorted(kwargs)}: it takes both inputs and outputs, as keras.Model(inputs, "
+                f"outputs), or else only name/trainable, with the forward pass in call().")
         Layer.__init__(self, **kwargs)
 
     # --- structure -------------------------------------------------------------------------
