@@ -26,7 +26,10 @@ from tapeflow.ops.math import (  # noqa: F401
     reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
     reduce_sum, reduce_variance, round, rsqrt, sign, sin, sqrt, square, squared_difference,
     subtract, tanh, tensordot, truediv)
+from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
+from tapeflow.ops.numeric import (  # noqa: F401
+    atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
 from tapeflow.tape import GradientTape, stop_gradient  # noqa: F401
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
 

@@ -1,6 +1,7 @@
 """``tf.linalg``: matrix products and friends."""
 from tapeflow.ops.array import eye, transpose  # noqa: F401
 from tapeflow.ops.math import matmul, norm, tensordot  # noqa: F401
+from tapeflow.ops.numeric import global_norm, l2_normalize  # noqa: F401
 
 
 def matvec(a, b, transpose_a=False, name=None):

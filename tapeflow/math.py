@@ -9,6 +9,8 @@ from tapeflow.ops.math import (  # noqa: F401
     reduce_variance, round, rsqrt, sign, sin, sqrt, square, squared_difference, subtract,
     tanh, truediv)
 from tapeflow.ops.nn import sigmoid, softplus  # noqa: F401
+from tapeflow.ops.numeric import (  # noqa: F401
+    atan, cosh, count_nonzero, cumsum, divide_no_nan, l2_normalize, log_sigmoid, sinh, tan)
 from tapeflow.ops.nn import log_softmax, softmax  # noqa: F401
 from tapeflow.ops.math import norm as reduce_euclidean_norm  # noqa: F401
 

@@ -4,3 +4,4 @@ from tapeflow.ops.nn import (  # noqa: F401
     sigmoid, sigmoid_cross_entropy_with_logits, silu, softmax,
     softmax_cross_entropy_with_logits, softplus, softsign,
     sparse_softmax_cross_entropy_with_logits, swish, tanh)
+from tapeflow.ops.numeric import l2_normalize  # noqa: F401

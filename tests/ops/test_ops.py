@@ -173,3 +173,39 @@ def test_integer_reductions_and_division_keep_tensorflows_dtypes():
     pixels = tf.constant(np.array([0, 255], np.uint8))
     assert (pixels / 255).dtype == tf.float32                     # 8/16-bit ints: float32
     assert (tf.constant([3]) / 2).dtype == tf.float64
+
+
+def test_meshgrid_matches_numpy_both_indexings():
+    x, y, z = np.arange(3.0), np.arange(4.0) * 10, np.arange(2.0) - 5
+    for indexing in ("xy", "ij"):
+        got = tf.meshgrid(tf.constant(x), tf.constant(y), tf.constant(z), indexing=indexing)
+        for g, want in zip(got, np.meshgrid(x, y, z, indexing=indexing)):
+            np.testing.assert_array_equal(g.numpy(), want)
+    X, Y = tf.meshgrid(tf.constant(x), tf.constant(y))           # the contour-plot pair
+    assert X.shape == (4, 3) and Y.shape == (4, 3)
+
+
+def test_cumsum_variants_match_numpy():
+    x = np.array([[1, 2, 3], [4, 5, 6]], np.int32)
+    assert tf.cumsum(x, axis=1).numpy().tolist() == [[1, 3, 6], [4, 9, 15]]
+    assert tf.math.cumsum(x, axis=1, exclusive=True).numpy().tolist() == [[0, 1, 3], [0, 4, 9]]
+    assert tf.math.cumsum(x, axis=1, reverse=True).numpy().tolist() == [[6, 5, 3], [15, 11, 6]]
+    assert tf.cumsum(x).dtype == tf.int32
+
+
+def test_safe_division_norms_and_clipping():
+    q = tf.math.divide_no_nan(tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0]))
+    assert q.numpy().tolist() == [0.0, 0.5]
+    assert int(tf.math.count_nonzero(tf.constant([0, 3, 0, 1]))) == 2
+    a, b = tf.constant([3.0, 0.0]), tf.constant([[4.0]])
+    assert float(tf.linalg.global_norm([a, None, b])) == 5.0
+    (ca, _, cb), norm = tf.clip_by_global_norm([a, None, b], 1.0)
+    np.testing.assert_allclose(ca.numpy(), [0.6, 0.0]) and float(norm) == 5.0
+    np.testing.assert_allclose(cb.numpy(), [[0.8]])
+    np.testing.assert_allclose(tf.clip_by_norm(a, 1.5).numpy(), [1.5, 0.0])
+    np.testing.assert_allclose(tf.clip_by_norm(a, 10.0).numpy(), [3.0, 0.0])   # unchanged
+    np.testing.assert_allclose(tf.math.l2_normalize(tf.constant([3.0, 4.0])).numpy(), [0.6, 0.8])
+    np.testing.assert_allclose(tf.math.log_sigmoid(tf.constant([0.0, -100.0])).numpy(),
+                               [np.log(0.5), -100.0], rtol=1e-6)
+    np.testing.assert_allclose(tf.tan(tf.constant([0.5])).numpy(), np.tan([0.5]), rtol=1e-6)
+    assert tf.floor(tf.constant([1.7])).numpy().tolist() == [1.0]
