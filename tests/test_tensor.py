@@ -127,3 +127,11 @@ def test_numpy_of_a_scalar_is_a_numpy_scalar():
     assert type(value) is np.float32 and value == 3.0
     assert type(tf.Variable(2).numpy()) is np.int32
     assert tf.constant([1.0]).numpy().shape == (1,)
+
+
+def test_tf1_names_say_what_replaces_them():
+    with pytest.raises(NotImplementedError, match=r"tf.keras.optimizers.RMSprop\(.*rho=decay"):
+        tf.compat.v1.train.RMSPropOptimizer(learning_rate=0.01, decay=0.9, momentum=0.0,
+                                            epsilon=1e-10)
+    with pytest.raises(NotImplementedError, match="eager execution"):
+        tf.compat.v1.Session()
