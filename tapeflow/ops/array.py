@@ -333,9 +333,14 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     Example:
         >>> one_hot([0, 2], 3).numpy().tolist()
         [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+        >>> one_hot([1], 2, on_value=1, off_value=0).dtype    # int32, from on_value
+        tf.int32
     """
     idx = to_tensor(indices)._value
-    npd = dtypes.as_dtype(dtype or dtypes.float32)._np
+    if dtype is None:  # TensorFlow: the dtype of on_value / off_value, else float32
+        given = next((v for v in (on_value, off_value) if v is not None), None)
+        dtype = dtypes.float32 if given is None else to_tensor(given).dtype
+    npd = dtypes.as_dtype(dtype)._np
     on = 1 if on_value is None else on_value
     off = 0 if off_value is None else off_value
     out = (idx[..., None] == np.arange(int(depth))).astype(npd)
