@@ -68,6 +68,21 @@ class TensorShape(tuple):
         got = super().__getitem__(key)
         return TensorShape(got) if isinstance(key, slice) else got
 
+    def __eq__(self, other):  # TensorFlow compares with lists too: x.shape == [2, 3]
+        if isinstance(other, list):
+            other = tuple(other)
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = tuple.__hash__
+
+    def concatenate(self, other):
+        """The dimensions of ``self`` followed by those of ``other``."""
+        return TensorShape(tuple(self) + tuple(TensorShape(other)))
+
     def __repr__(self):
         return f"TensorShape({list(self)})"
 

@@ -135,3 +135,9 @@ def test_tf1_names_say_what_replaces_them():
                                             epsilon=1e-10)
     with pytest.raises(NotImplementedError, match="eager execution"):
         tf.compat.v1.Session()
+
+
+def test_tensor_shape_compares_with_lists_and_concatenates():
+    shape = tf.zeros((2, 3)).shape
+    assert shape == [2, 3] and shape == (2, 3) and not shape != [2, 3] and shape != [3, 2]
+    assert shape.concatenate([4]) == [2, 3, 4] and hash(shape) == hash((2, 3))
