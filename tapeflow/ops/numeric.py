@@ -14,6 +14,7 @@ Example:
 """
 import numpy as np
 
+from tapeflow import dtypes
 from tapeflow.ops import array as A
 from tapeflow.ops import math as M
 from tapeflow.ops.convert import float_tensor, norm_axis, to_tensor
@@ -66,8 +67,8 @@ def divide_no_nan(x, y, name=None):
     """``x / y``, but 0 wherever ``y`` is 0 (and its gradient there is 0 too)."""
     x, y = to_tensor(x), to_tensor(y)
     zero = M.equal(y, 0)
-    safe = A.where(zero, M.add(M.multiply(y, 0), 1), y)
-    return A.where(zero, M.multiply(x, 0), M.divide(x, safe))
+    quotient = M.divide(x, A.where(zero, A.ones_like(y), y))
+    return A.where(zero, A.zeros_like(quotient), quotient)
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype="int64", name=None):  # noqa: A002
@@ -75,7 +76,7 @@ def count_nonzero(input, axis=None, keepdims=False, dtype="int64", name=None):  
     x = to_tensor(input)
     axes = norm_axis(axis, x.ndim, "count_nonzero")
     count = np.count_nonzero(x._value, axis=axes, keepdims=bool(keepdims))
-    return Tensor(np.asarray(count, np.dtype(str(dtype).replace("tf.", ""))))
+    return Tensor(np.asarray(count, dtypes.as_dtype(dtype)._np))
 
 
 def log_sigmoid(x, name=None):

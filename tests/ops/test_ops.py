@@ -197,6 +197,13 @@ def test_safe_division_norms_and_clipping():
     q = tf.math.divide_no_nan(tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0]))
     assert q.numpy().tolist() == [0.0, 0.5]
     assert int(tf.math.count_nonzero(tf.constant([0, 3, 0, 1]))) == 2
+    assert tf.math.count_nonzero(tf.constant([1.0]), dtype=tf.int32).dtype == tf.int32
+    x, y = tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0])
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        q = tf.reduce_sum(tf.math.divide_no_nan(x, y))
+    gx, gy = tape.gradient(q, [x, y])                # no NaN where y is 0
+    assert gx.numpy().tolist() == [0.0, 0.25] and gy.numpy().tolist() == [0.0, -0.125]
     a, b = tf.constant([3.0, 0.0]), tf.constant([[4.0]])
     assert float(tf.linalg.global_norm([a, None, b])) == 5.0
     (ca, _, cb), norm = tf.clip_by_global_norm([a, None, b], 1.0)
