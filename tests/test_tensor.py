@@ -141,3 +141,17 @@ def test_tensor_shape_compares_with_lists_and_concatenates():
     shape = tf.zeros((2, 3)).shape
     assert shape == [2, 3] and shape == (2, 3) and not shape != [2, 3] and shape != [3, 2]
     assert shape.concatenate([4]) == [2, 3, 4] and hash(shape) == hash((2, 3))
+
+
+def test_a_variable_slice_assigns_back_into_the_variable():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    assert v[0, 0].assign(100.0) is v and v.numpy().tolist() == [[100, 2], [3, 4]]
+    v[1].assign_add([1.0, 1.0])
+    v[:, 1].assign_sub(tf.constant([1.0, 1.0]))
+    assert v.numpy().tolist() == [[100, 1], [4, 4]]
+    with pytest.raises(ValueError, match=r"shape \(3,\) to a slice of shape \(2,\)"):
+        v[0].assign([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:                 # a slice is still differentiable
+        y = tf.reduce_sum(v[0] * 2.0)
+    assert tape.gradient(y, v).numpy().tolist() == [[2, 2], [0, 0]]
+    assert not hasattr(tf.constant([1.0])[0], "assign")   # plain tensors stay read-only

@@ -4,7 +4,11 @@ Importing this package registers every primitive in :data:`registry.REGISTRY`.
 """
 from tapeflow.ops import array, math, nn, numeric, random  # noqa: F401  (registers the ops)
 from tapeflow.ops.registry import REGISTRY, primitive  # noqa: F401
-from tapeflow.tensor import Tensor
+import weakref
+
+import numpy as np
+
+from tapeflow.tensor import TRACING, Tensor, Variable, escape_trace
 
 
 def _install_operators(cls):
@@ -42,3 +46,55 @@ def _install_operators(cls):
 
 
 _install_operators(Tensor)
+
+_SLICED = {}  # id of a slice of a Variable -> (variable, index), while the slice lives
+
+
+class VariableSlice(Tensor):
+    """``variable[index]``: a tensor like any other, which can also write back into
+    the variable, as TensorFlow's ``v[0, 0].assign(100.0)`` does.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+        >>> v[0, 1].assign(9.0).numpy().tolist()
+        [[1.0, 9.0], [3.0, 4.0]]
+    """
+
+    __slots__ = ()  # the layout of Tensor: a sliced result is re-classed, not copied
+
+    def _write(self, value, how, what):
+        variable, index = _SLICED[id(self)]
+        if TRACING:
+            escape_trace(f"Variable slice .{what}()")
+        target = variable._value[index]
+        arr = np.asarray(value._value if isinstance(value, Tensor) else value)
+        try:
+            arr = np.broadcast_to(arr, np.shape(target)).astype(variable._value.dtype)
+        except ValueError:
+            raise ValueError(f"Variable '{variable.name}'[...].{what}: cannot assign a value "
+                             f"of shape {arr.shape} to a slice of shape {np.shape(target)}."
+                             ) from None
+        variable._value[index] = arr if how is None else how(target, arr)
+        return variable
+
+    def assign(self, value, use_locking=None, name=None, read_value=True):
+        """Write ``value`` into the variable at this slice; returns the variable."""
+        return self._write(value, None, "assign")
+
+    def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        return self._write(delta, np.add, "assign_add")
+
+    def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        return self._write(delta, np.subtract, "assign_sub")
+
+
+def _variable_getitem(variable, key):
+    out = array.getitem(variable, key)
+    out.__class__ = VariableSlice
+    _SLICED[id(out)] = (variable, array._index_key(key))
+    weakref.finalize(out, _SLICED.pop, id(out), None)  # (tensors compare element-wise)
+    return out
+
+
+Variable.__getitem__ = _variable_getitem
