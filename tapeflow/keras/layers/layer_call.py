@@ -69,7 +69,9 @@ class LayerCallMixin:
         return pack_like(out, [spec(t) for t in flatten(out)])
 
     def _maybe_build(self, inputs):
-        shapes = shape_struct(inputs, batch_none=True)
+        # the shapes of the first call, batch size included, as Keras records them (its
+        # summary() and build_config show them for the layers of a subclassed model)
+        shapes = shape_struct(inputs, batch_none=call_context.batch_unknown)
         self.__dict__["_build_shapes"] = shapes
         if not is_default_build(type(self)):
             self.build(shapes)

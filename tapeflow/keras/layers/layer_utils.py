@@ -19,12 +19,14 @@ __all__ = ["call_context", "DTypePolicy", "call_info", "is_default_build", "shap
 class _CallContext:
     """Who is calling whom right now: the ``training`` flag of the outermost call
     propagates to nested layers, and each outermost call gets a fresh id that tags
-    the losses it produces."""
+    the losses it produces. ``batch_unknown``: set while ``Model.build(shape)`` runs
+    the model on stand-in zeros, so that layers record a batch size of None."""
 
-    __slots__ = ("training", "depth", "call_id")
+    __slots__ = ("training", "depth", "call_id", "batch_unknown")
 
     def __init__(self):
         self.training, self.depth, self.call_id = None, 0, 0
+        self.batch_unknown = False
 
 
 call_context = _CallContext()

@@ -28,7 +28,7 @@ import inspect
 
 import numpy as np
 
-from tapeflow.keras.layers.base import Layer
+from tapeflow.keras.layers.base import Layer, call_context
 from tapeflow.keras.layers.keras_tensor import no_tape
 from tapeflow.keras.trainer import Trainer
 from tapeflow.tape import flatten, pack_like
@@ -137,6 +137,8 @@ class Model(Trainer, Layer):
         else:
             dummy = [Tensor(np.zeros([1 if d is None else int(d) for d in s], self._np_dtype))
                      for s in input_shape]
+        ctx = call_context
+        saved, ctx.batch_unknown = ctx.batch_unknown, True
         try:
             with no_tape():
                 self(dummy)
@@ -144,6 +146,8 @@ class Model(Trainer, Layer):
             raise ValueError(f'Model "{self.name}" could not be built by calling it on zeros '
                              f'of shape {input_shape}: {err}. Call the model on a batch of '
                              f'real data instead.') from err
+        finally:
+            ctx.batch_unknown = saved
         self.__dict__["_build_shapes"] = input_shape
 
     build._default_build = True

@@ -206,7 +206,7 @@ def _input_specs(model):
     if shape is None:
         raise ValueError(f"ONNX export: model {model.name!r} has no known input shape; "
                          f"build it (call it on data) first.")
-    return [("input", tuple(shape))]
+    return [("input", (None,) + tuple(shape)[1:])]  # the first call's batch size: dynamic
 
 
 def _input_name(tensor, index):

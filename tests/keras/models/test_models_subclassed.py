@@ -65,6 +65,11 @@ def test_build_then_summary_and_unbuilt_error(capsys, monkeypatch):
     assert "│ dense (Dense)                   │ (None, 8)              │            48 │" in out
     assert "│ dropout (Dropout)               │ (None, 8)              │             0 │" in out
     assert " Total params: 75 (300.00 B)" in out
+    called = MLP()
+    called(np.zeros((2, 5), np.float32))       # a real call: Keras shows its batch size
+    called.summary()
+    out = capsys.readouterr().out
+    assert "│ (2, 8)                 │            48 │" in out and "(None, 8)" not in out
 
 
 def test_get_config_from_constructor_arguments():
