@@ -45,8 +45,8 @@ def _set(obj, name, value):
 
 
 def _verbose(verbose):
-    if verbose == "auto":
-        return 1
+    if verbose == "auto":  # kept in the callbacks' params, as Keras does; the bar shows 1
+        return verbose
     if verbose in (0, 1, 2):
         return int(verbose)
     raise ValueError(f"verbose must be 'auto', 0 (silent), 1 (progress bar) or 2 (one line "

@@ -21,6 +21,8 @@ def test_history_keys_params_and_model_history(blobs, classifier):
     assert history.params == {"verbose": 0, "epochs": 2, "steps": 3}  # 24 samples / 8
     assert model.history is history
     assert all(isinstance(v, float) for vs in history.history.values() for v in vs)
+    # the default verbose stays "auto" in the params, as in Keras (the bar shows as 1)
+    assert model.fit(x, y, epochs=1, verbose="auto").params["verbose"] == "auto"
 
 
 def test_epoch_loss_is_the_running_mean_weighted_by_batch_size(linear_model):
