@@ -155,3 +155,9 @@ def test_a_variable_slice_assigns_back_into_the_variable():
         y = tf.reduce_sum(v[0] * 2.0)
     assert tape.gradient(y, v).numpy().tolist() == [[2, 2], [0, 0]]
     assert not hasattr(tf.constant([1.0])[0], "assign")   # plain tensors stay read-only
+
+
+def test_a_tensor_compared_with_none_is_simply_unequal():
+    x = tf.constant([1.0, 2.0])
+    assert (x == None) is False and (x != None) is True  # noqa: E711 - the point of the test
+    assert (x == 1.0).numpy().tolist() == [True, False]

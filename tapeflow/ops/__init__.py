@@ -29,7 +29,9 @@ def _install_operators(cls):
         "__rmatmul__": lambda a, b: math.matmul(b, a),
         "__neg__": lambda a: math.negative(a), "__pos__": lambda a: a,
         "__abs__": lambda a: math.abs(a),
-        "__eq__": lambda a, b: math.equal(a, b), "__ne__": lambda a, b: math.not_equal(a, b),
+        # TensorFlow: a tensor is never equal to None (x == None is False, not an error)
+        "__eq__": lambda a, b: False if b is None else math.equal(a, b),
+        "__ne__": lambda a, b: True if b is None else math.not_equal(a, b),
         "__lt__": lambda a, b: math.less(a, b), "__le__": lambda a, b: math.less_equal(a, b),
         "__gt__": lambda a, b: math.greater(a, b),
         "__ge__": lambda a, b: math.greater_equal(a, b),
