@@ -9,7 +9,8 @@ Example:
 """
 from tapeflow.keras.layers.activation_layers import ELU, LeakyReLU, ReLU, Softmax
 from tapeflow.keras.layers.base import DTypePolicy, Layer
-from tapeflow.keras.layers.core import Activation, Dropout, Flatten, Identity, Lambda, Reshape
+from tapeflow.keras.layers.core import (Activation, Dropout, Flatten, Identity, Lambda,
+                                        Rescaling, Reshape)
 from tapeflow.keras.layers.dense import Dense
 from tapeflow.keras.layers.input_layer import Input, InputLayer
 from tapeflow.keras.layers.input_spec import InputSpec
@@ -20,12 +21,12 @@ from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Min
 from tapeflow.keras.layers.serialization import deserialize, register, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
-           "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "ReLU",
-           "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average", "Maximum",
-           "Minimum", "Concatenate", "add", "subtract", "multiply", "average", "maximum",
-           "minimum", "concatenate", "serialize", "deserialize"]
+           "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
+           "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
+           "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
+           "maximum", "minimum", "concatenate", "serialize", "deserialize"]
 
 register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
-         ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum, Minimum,
-         Concatenate)
+         Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
+         Minimum, Concatenate)
 

@@ -15,6 +15,7 @@ import numpy as np
 from tapeflow.keras import activations
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
+from tapeflow.ops import math as m
 from tapeflow.ops import nn
 from tapeflow.ops.array import reshape
 
@@ -165,6 +166,38 @@ class Identity(Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+
+class Rescaling(Layer):
+    """``inputs * scale + offset``, computed in the layer's float dtype:
+    ``Rescaling(1 / 255)`` turns uint8 pixels into floats in [0, 1] inside the model.
+
+    Example:
+        >>> import numpy as np
+        >>> out = Rescaling(1 / 255)(np.array([[255, 0]], np.uint8))
+        >>> out.numpy().tolist(), out.dtype
+        ([[1.0, 0.0]], tf.float32)
+    """
+
+    def __init__(self, scale, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale, self.offset = scale, offset
+
+    def call(self, inputs):
+        x = inputs
+        if x._value.dtype != self._np_dtype:  # integer pixels: compute in float32
+            x = m.cast(x, self._np_dtype)
+        scale = np.asarray(self.scale, self._np_dtype)
+        offset = np.asarray(self.offset, self._np_dtype)
+        return m.add(m.multiply(x, scale), offset)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"scale": self.scale, "offset": self.offset})
+        return config
 
 
 class Lambda(Layer):

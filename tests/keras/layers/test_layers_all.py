@@ -37,6 +37,7 @@ CASES = [
     (L.Activation, {"activation": "gelu"}, (2, 3), (2, 3), 0, []),
     (L.Dropout, {"rate": 0.5, "seed": 1}, (4, 6), (4, 6), 0, []),
     (L.Identity, {}, (2, 3), (2, 3), 0, []),
+    (L.Rescaling, {"scale": 0.5, "offset": 1.0}, (2, 3), (2, 3), 0, []),
     (L.ReLU, {}, (2, 3), (2, 3), 0, []),
     (L.ReLU, {"max_value": 1.0, "negative_slope": 0.1, "threshold": 0.5}, (2, 3), (2, 3), 0,
      []),
