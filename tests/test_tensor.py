@@ -161,3 +161,13 @@ def test_a_tensor_compared_with_none_is_simply_unequal():
     x = tf.constant([1.0, 2.0])
     assert (x == None) is False and (x != None) is True  # noqa: E711 - the point of the test
     assert (x == 1.0).numpy().tolist() == [True, False]
+
+
+def test_device_queries_answer_cpu_only():
+    assert [d.device_type for d in tf.config.list_physical_devices()] == ["CPU"]
+    assert tf.config.list_physical_devices("GPU") == [] and not tf.test.is_gpu_available()
+    assert tf.config.experimental.list_physical_devices("CPU")[0].name == \
+        "/physical_device:CPU:0"
+    tf.config.experimental.set_memory_growth(tf.config.list_physical_devices()[0], True)
+    with pytest.raises(TypeError, match="device_type must be a string"):
+        tf.config.list_physical_devices(0)
