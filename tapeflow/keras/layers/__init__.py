@@ -15,6 +15,7 @@ from tapeflow.keras.layers.dense import Dense
 from tapeflow.keras.layers.input_layer import Input, InputLayer
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.keras.layers.keras_tensor import KerasTensor
+from tapeflow.keras.layers.normalization import BatchNormalization
 from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
                                          Subtract, add, average, concatenate, maximum, minimum,
                                          multiply, subtract)
@@ -24,9 +25,10 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
            "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
-           "maximum", "minimum", "concatenate", "serialize", "deserialize"]
+           "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
+           "deserialize"]
 
 register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
          Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate)
+         Minimum, Concatenate, BatchNormalization)
 

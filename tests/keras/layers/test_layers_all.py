@@ -62,6 +62,43 @@ def test_layer(cls, kwargs, in_shape, out_shape, n_train, shapes):
                    expected_num_trainable_weights=n_train, expected_weight_shapes=shapes)
 
 
+def test_batch_normalization_layer_contract():
+    run_layer_test(L.BatchNormalization, {"momentum": 0.9}, input_shape=(4, 3),
+                   expected_output_shape=(4, 3), expected_num_trainable_weights=2,
+                   expected_num_non_trainable_weights=2,
+                   expected_weight_shapes=[(3,), (3,), (3,), (3,)])
+    run_layer_test(L.BatchNormalization, {"axis": 1, "center": False}, input_shape=(2, 3, 4),
+                   expected_output_shape=(2, 3, 4), expected_num_trainable_weights=1,
+                   expected_num_non_trainable_weights=2,
+                   expected_weight_shapes=[(3,), (3,), (3,)])
+
+
+def test_batch_normalization_matches_keras_formulas():
+    """Keras 3.15.1 printed these for the same input (training, then inference)."""
+    layer = L.BatchNormalization()
+    x = np.arange(12, dtype=np.float32).reshape(4, 3)
+    np.testing.assert_allclose(layer(x, training=True).numpy()[:, 0],
+                               [-1.3415811, -0.44719368, 0.44719374, 1.3415811], rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_mean.numpy(), [0.045, 0.055, 0.065], rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.numpy(), [1.1025] * 3, rtol=1e-6)
+    np.testing.assert_allclose(layer(x, training=False).numpy()[0],
+                               [-0.04283772, 0.89959216, 1.8420221], rtol=1e-6)
+    # by hand: (x - mean) / sqrt(var + eps) with the running statistics
+    want = (x[0] - layer.moving_mean.numpy()) / np.sqrt(layer.moving_variance.numpy() + 1e-3)
+    np.testing.assert_allclose(layer(x).numpy()[0], want, rtol=1e-6)
+
+
+def test_batch_normalization_trains_in_fit():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), L.Dense(4), L.BatchNormalization(),
+                              L.Dense(1)])
+    model.compile(keras.optimizers.Adam(0.05), "mse")
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype(np.float32)
+    history = model.fit(x, x[:, :1], batch_size=8, epochs=20, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert not np.allclose(model.layers[1].moving_mean.numpy(), 0.0)
+
+
 def test_lambda_with_named_function():
     # a Lambda comes back from its config only through custom_objects
     run_layer_test(L.Lambda, {"function": times_two}, input_shape=(2, 3),
