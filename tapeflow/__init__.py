@@ -26,6 +26,7 @@ from tapeflow.ops.math import (  # noqa: F401
     reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
     reduce_sum, reduce_variance, round, rsqrt, sign, sin, sqrt, square, squared_difference,
     subtract, tanh, tensordot, truediv)
+from tapeflow.config import device  # noqa: F401
 from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
 from tapeflow.ops.numeric import (  # noqa: F401
@@ -35,6 +36,13 @@ from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_
 
 __version__ = "0.1.0"
 newaxis = None
+
+
+class version:  # noqa: N801 - TensorFlow's module name
+    """``tf.version.VERSION``: tapeflow's own version, as ``tf.__version__`` is."""
+
+    VERSION = __version__
+    GIT_VERSION = "unknown"
 
 
 def function(func=None, **kwargs):

@@ -9,11 +9,12 @@ Example:
     >>> tf.config.list_physical_devices("GPU")
     []
 """
+import contextlib
 from collections import namedtuple
 
 __all__ = ["PhysicalDevice", "LogicalDevice", "list_physical_devices",
            "list_logical_devices", "get_visible_devices", "set_visible_devices",
-           "experimental"]
+           "experimental", "device"]
 
 PhysicalDevice = namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = namedtuple("LogicalDevice", ["name", "device_type"])
@@ -68,3 +69,13 @@ class _Experimental:
 
 
 experimental = _Experimental()
+
+
+@contextlib.contextmanager
+def device(device_name):
+    """``with tf.device("/GPU:0"):`` places ops on that device in TensorFlow; tapeflow
+    computes everything on the CPU, as TensorFlow's soft placement does without a GPU."""
+    if device_name is not None and not isinstance(device_name, str):
+        raise TypeError(f"tf.device expects a device name such as '/CPU:0'; got "
+                        f"{type(device_name).__name__} {device_name!r:.40}.")
+    yield

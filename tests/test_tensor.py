@@ -171,3 +171,12 @@ def test_device_queries_answer_cpu_only():
     tf.config.experimental.set_memory_growth(tf.config.list_physical_devices()[0], True)
     with pytest.raises(TypeError, match="device_type must be a string"):
         tf.config.list_physical_devices(0)
+
+
+def test_device_scopes_run_on_the_cpu():
+    with tf.device("/GPU:0"):                 # soft placement: computed on the CPU
+        assert float(tf.reduce_sum(tf.ones((2, 2)))) == 4.0
+    with pytest.raises(TypeError, match="device name"):
+        with tf.device(0):
+            pass
+    assert tf.version.VERSION == tf.__version__
