@@ -18,8 +18,8 @@ Example:
 """
 import inspect
 
-__all__ = ["serialize_object", "deserialize_object", "deserialize_function", "get_object", "dtype_policy",
-           "policy_name", "custom_object_scope", "current_custom_objects", "lookup_custom"]
+__all__ = ["serialize_object", "deserialize_object", "deserialize_function", "get_object",
+           "dtype_policy", "policy_name", "custom_object_scope", "current_custom_objects", "lookup_custom"]
 
 
 # One stack of scopes for all of tapeflow: keras.saving.custom_object_scope's. Imported

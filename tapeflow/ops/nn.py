@@ -14,6 +14,7 @@ import numpy as np
 
 from tapeflow import dtypes
 from tapeflow.ops import math as m
+from tapeflow.ops.array import reshape
 from tapeflow.ops.convert import binary_operands, float_tensor, to_tensor
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
@@ -332,6 +333,6 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     """Mean and variance of ``x`` over ``axes``."""
     mean = m.reduce_mean(x, axis=axes, keepdims=True)
     var = m.reduce_mean(m.square(m.subtract(x, mean)), axis=axes, keepdims=keepdims)
-    if not keepdims:
-        mean = m.reduce_mean(x, axis=axes)
+    if not keepdims:  # the same mean, without its kept axes (not computed twice)
+        mean = reshape(mean, var._value.shape)
     return mean, var

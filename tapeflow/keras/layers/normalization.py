@@ -21,6 +21,7 @@ from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.ops import math as m
 from tapeflow.ops.array import reshape
+from tapeflow.ops.nn import moments
 
 __all__ = ["BatchNormalization"]
 
@@ -96,10 +97,7 @@ class BatchNormalization(Layer):
             return reshape(v, shape) if len(axes) > 1 or axes[0] != ndim - 1 else v
 
         if training:
-            mean = m.reduce_mean(inputs, axis=reduce)
-            variance = m.reduce_mean(
-                m.square(m.subtract(inputs, m.reduce_mean(inputs, axis=reduce,
-                                                          keepdims=True))), axis=reduce)
+            mean, variance = moments(inputs, reduce)
             mean_v, var_v = mean._value.reshape(-1), variance._value.reshape(-1)
             for moving, batch in ((self.moving_mean, mean_v), (self.moving_variance, var_v)):
                 moving.assign(moving._value * self.momentum + batch.reshape(moving.shape) *
