@@ -15,6 +15,7 @@ Example:
     3
 """
 from tapeflow.keras._objects import current_custom_objects, custom_object_scope, lookup_custom
+from tapeflow.keras.api_export import export_info, public_object
 
 __all__ = ["serialize", "deserialize", "register", "custom_object_scope",
            "current_custom_objects"]
@@ -37,6 +38,9 @@ def _module_of(obj):
     known = _BUILTIN.get(cls.__name__)
     if known is not None and known[0] is cls:
         return known[1], known[2]
+    exported = export_info(cls)
+    if exported is not None:
+        return exported
     return cls.__module__, cls.__name__
 
 
@@ -64,6 +68,9 @@ def _find_class(config, custom):
         import tapeflow.keras.models  # noqa: F401  (registers Sequential, Functional ...)
     if name in _BUILTIN:
         return _BUILTIN[name][0]
+    exported = public_object("keras.layers", name)
+    if exported is not None:
+        return exported
     known = ", ".join(sorted(_BUILTIN))
     raise ValueError(
         f"Unknown layer: '{name}'. Please ensure you are using a `keras.utils."
