@@ -153,6 +153,18 @@ class Tensor:
         return dtypes.from_numpy(self._value.dtype)
 
     @property
+    def array(self):
+        """The NumPy array this tensor wraps, not copied (tapeflow's public read accessor
+        for library code; unlike ``numpy()`` it never ends a trace). Do not write into it.
+
+        Example:
+            >>> import tapeflow as tf
+            >>> tf.constant([1.0, 2.0]).array
+            array([1., 2.], dtype=float32)
+        """
+        return self._value
+
+    @property
     def name(self):
         return None
 
@@ -275,6 +287,21 @@ class Variable(Tensor):
     @property
     def constraint(self):
         return self._constraint
+
+    @property
+    def buffer(self):
+        """The variable's storage, for in-place updates by optimizers and layers'
+        state (``np.subtract(v.buffer, step, out=v.buffer)``); its shape and dtype never
+        change.
+
+        Example:
+            >>> import numpy as np, tapeflow as tf
+            >>> v = tf.Variable([1.0, 2.0])
+            >>> _ = np.multiply(v.buffer, 2, out=v.buffer)
+            >>> v.numpy()
+            array([2., 4.], dtype=float32)
+        """
+        return self._value
 
     def numpy(self):
         """A copy of the current value (later assignments do not change it); a NumPy
