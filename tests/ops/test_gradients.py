@@ -11,6 +11,7 @@ import pytest
 
 import tapeflow as tf
 from tapeflow.ops import array as A
+from tapeflow.ops import image as IMG
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
 from tapeflow.ops.registry import REGISTRY
@@ -94,7 +95,8 @@ CASES = {
     "stack": [((R(3), R(3)), dict(axis=0)), ((R(2, 3), R(2, 3)), dict(axis=2))],
     "getitem": [((R(2, 3),), dict(key=(slice(None), slice(1, 3)))),
                 ((R(4),), dict(key=I([0, 2, 2]))), ((R(2, 3),), dict(key=1)),
-                ((R(2, 3),), dict(key=(slice(None), I([2, 0, 2]))))],
+                ((R(2, 3),), dict(key=(slice(None), I([2, 0, 2])))),
+                ((R(2, 3, 4),), dict(key=(Ellipsis, slice(1, 3), None, 2)))],
     "gather": [((R(4, 3), I([0, 2, 2])), dict(axis=0)),
                ((R(2, 3), I([[1, 0], [2, 2]])), dict(axis=1))],
     "where": [((np.array([True, False, True]), R(3), R(3)), {}),
@@ -139,6 +141,14 @@ CASES = {
                                         dict(axis=0))],
     # keras.losses: mean squared error over the last axis, fused
     "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {})],
+    # ops/image.py: padding, nearest repeat, separable (bilinear / nearest) resampling
+    "zero_pad": [((R(1, 2, 3, 2),), dict(pads=((0, 0), (1, 2), (0, 1), (0, 0)))),
+                 ((R(2, 3),), dict(pads=((2, 0), (1, 1))))],
+    "repeat_axes": [((R(1, 2, 3, 2),), dict(size=(1, 2, 3, 1))),
+                    ((R(2, 1, 3),), dict(size=(1, 4, 1)))],
+    "resize_separable": [((R(2, 3, 4, 2),), dict(mats=(
+        (1, IMG.resize_weights(3, 5, "bilinear")), (2, IMG.resize_weights(4, 2, "bilinear"))))),
+        ((R(1, 4, 3, 1),), dict(mats=((1, IMG.resize_weights(4, 7, "nearest")),)))],
 }
 
 
