@@ -152,12 +152,13 @@ def any_keras_tensor(x):
 @contextlib.contextmanager
 def no_tape():
     """Run ops without recording them on active GradientTapes (shape inference)."""
-    saved = registry.ACTIVE[:]
-    registry.ACTIVE.clear()
+    recorders = registry.STATE.recorders
+    saved = recorders[:]
+    recorders.clear()
     try:
         yield
     finally:
-        registry.ACTIVE[:] = saved
+        recorders[:] = saved
 
 
 def zeros_like_spec(kt):

@@ -17,7 +17,8 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.ops import array as A
 from tapeflow.ops import math as M
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 __all__ = ["Loss", "EPSILON", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
            "squeeze_or_expand_to_same_rank", "as_float_tensor", "deserialize_object", "auto_name"]
@@ -128,7 +129,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if reduction == "sum":
         return M.reduce_sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        escape_trace("a loss divided by the sum of the sample weights")  # a NumPy constant
+        value_read("a loss divided by the sum of the sample weights")  # a NumPy constant
         total = float(np.sum(sw))
         return M.multiply(M.reduce_sum(values), 1.0 / total if total else 0.0)
     return M.reduce_mean(values)
