@@ -9,6 +9,7 @@ import functools
 import inspect
 
 from tapeflow.keras._objects import policy_name
+from tapeflow.keras.api_export import keras_export
 from tapeflow.tape import flatten
 
 __all__ = ["call_context", "DTypePolicy", "call_info", "is_default_build", "shape_struct",
@@ -32,6 +33,7 @@ class _CallContext:
 call_context = _CallContext()
 
 
+@keras_export(["keras", "keras.mixed_precision"])
 class DTypePolicy:
     """The dtype a layer computes in and stores its variables in (one name here)."""
 

@@ -10,6 +10,7 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.ops import array as A
 from tapeflow.ops import math as M
@@ -43,6 +44,7 @@ def _pair(y_true, y_pred, fn):
     return yt, yp
 
 
+@keras_export("keras.losses")
 def mean_squared_error(y_true, y_pred):
     """``mean((y_true - y_pred)**2, axis=-1)``.
 
@@ -70,6 +72,7 @@ def _mse_vjp(g, out, y_true, y_pred, needs=(True, True)):
     return (-d if needs[0] else None), d
 
 
+@keras_export("keras.losses")
 def mean_absolute_error(y_true, y_pred):
     """``mean(|y_true - y_pred|, axis=-1)``.
 
@@ -81,6 +84,7 @@ def mean_absolute_error(y_true, y_pred):
     return M.reduce_mean(M.abs(M.subtract(yt, yp)), axis=-1)
 
 
+@keras_export("keras.losses")
 def mean_absolute_percentage_error(y_true, y_pred):
     """``100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7), axis=-1)``.
 
@@ -93,6 +97,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return M.multiply(M.reduce_mean(M.abs(ratio), axis=-1), 100.0)
 
 
+@keras_export("keras.losses")
 def mean_squared_logarithmic_error(y_true, y_pred):
     """``mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))**2, axis=-1)``.
 
@@ -106,6 +111,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return M.reduce_mean(M.square(M.subtract(first, second)), axis=-1)
 
 
+@keras_export("keras.losses")
 def huber(y_true, y_pred, delta=1.0):
     """Quadratic ``0.5 * e**2`` for ``|e| <= delta``, linear ``delta * |e| - 0.5 * delta**2``
     beyond, averaged over the last axis (``e = y_pred - y_true``).
@@ -124,6 +130,7 @@ def huber(y_true, y_pred, delta=1.0):
     return M.reduce_mean(A.where(small, quad, lin), axis=-1)
 
 
+@keras_export("keras.losses")
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed as
     ``x + softplus(-2x) - log(2)`` so large errors do not overflow.
@@ -138,6 +145,7 @@ def log_cosh(y_true, y_pred):
     return M.reduce_mean(val, axis=-1)
 
 
+@keras_export("keras.losses")
 def kl_divergence(y_true, y_pred):
     """``sum(t * log(t / p), axis=-1)`` with both clipped to ``[1e-7, 1]``.
 
@@ -151,6 +159,7 @@ def kl_divergence(y_true, y_pred):
     return M.reduce_sum(M.multiply(yt, M.log(M.divide(yt, yp))), axis=-1)
 
 
+@keras_export("keras.losses")
 def poisson(y_true, y_pred):
     """``mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)``.
 
@@ -171,6 +180,7 @@ def _hinge_labels(yt):
     return yt
 
 
+@keras_export("keras.losses")
 def hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels become -1/1.
 
@@ -183,6 +193,7 @@ def hinge(y_true, y_pred):
     return M.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0), axis=-1)
 
 
+@keras_export("keras.losses")
 def squared_hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``; 0/1 labels become -1/1.
 
@@ -196,6 +207,7 @@ def squared_hinge(y_true, y_pred):
     return M.reduce_mean(M.square(margin), axis=-1)
 
 
+@keras_export("keras.losses")
 def categorical_hinge(y_true, y_pred):
     """``max(neg - pos + 1, 0)`` with ``pos = sum(y_true * y_pred)`` and
     ``neg = max((1 - y_true) * y_pred)`` over the last axis.

@@ -1,11 +1,13 @@
 """Adagrad: per-parameter learning rates shrinking with the sum of squared gradients."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["Adagrad"]
 
 
+@keras_export("keras.optimizers")
 class Adagrad(Optimizer):
     r"""Adagrad (Duchi et al., 2011).
 

@@ -3,11 +3,13 @@ import math
 
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["Adam", "AdamW"]
 
 
+@keras_export("keras.optimizers")
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2014), with optional AMSGrad.
 
@@ -96,6 +98,7 @@ class Adam(Optimizer):
         return config
 
 
+@keras_export("keras.optimizers")
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 

@@ -1,11 +1,13 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["Adamax"]
 
 
+@keras_export("keras.optimizers")
 class Adamax(Optimizer):
     r"""Adamax (Kingma & Ba, 2014, section 7.1).
 

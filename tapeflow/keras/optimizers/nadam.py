@@ -1,11 +1,13 @@
 """Nadam: Adam with Nesterov momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["Nadam"]
 
 
+@keras_export("keras.optimizers")
 class Nadam(Optimizer):
     r"""Nadam (Dozat, 2015) with Keras's momentum schedule (decay 0.96).
 

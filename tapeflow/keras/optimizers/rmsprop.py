@@ -1,11 +1,13 @@
 """RMSprop: divide the gradient by a running root mean square of past gradients."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["RMSprop"]
 
 
+@keras_export("keras.optimizers")
 class RMSprop(Optimizer):
     r"""RMSprop (Hinton, 2012), with optional plain momentum and centering.
 

@@ -1,11 +1,13 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 
 __all__ = ["SGD"]
 
 
+@keras_export("keras.optimizers")
 class SGD(Optimizer):
     r"""Gradient descent with optional momentum.
 
