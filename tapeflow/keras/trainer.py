@@ -272,9 +272,9 @@ class Trainer(SingleBatchMethods):
         """One reusable gradient array per variable, so that a step allocates no big
         arrays (fresh ones cost page faults and fragment the heap: about 0.3 s per MNIST
         epoch of the chapter-2 network). The gradients live only inside train_step."""
-        packed = getattr(self.optimizer, "_packed", None)
-        if packed and packed.covers(variables):  # the optimizer's flat gradient, viewed
-            return packed.grad_views
+        own = self.optimizer.gradient_buffers(variables)  # e.g. a packed flat gradient
+        if own is not None:
+            return own
         cached = getattr(self, "_grad_buffers", None)
         if cached is None or len(cached[0]) != len(variables) or \
                 any(a is not b for a, b in zip(cached[0], variables)):

@@ -2,11 +2,12 @@
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adagrad"]
 
 
-class Adagrad(Optimizer):
+class Adagrad(FastUpdates, Optimizer):
     r"""Adagrad (Duchi et al., 2011).
 
     Update rule (the accumulator starts at ``initial_accumulator_value``):

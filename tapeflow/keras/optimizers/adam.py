@@ -4,11 +4,12 @@ import math
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adam", "AdamW"]
 
 
-class Adam(Optimizer):
+class Adam(FastUpdates, Optimizer):
     r"""Adam (Kingma & Ba, 2014), with optional AMSGrad.
 
     Update rule at step :math:`t` (``iterations + 1``), :math:`\epsilon` outside the root:

@@ -2,11 +2,12 @@
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adamax"]
 
 
-class Adamax(Optimizer):
+class Adamax(FastUpdates, Optimizer):
     r"""Adamax (Kingma & Ba, 2014, section 7.1).
 
     At step :math:`t` (``iterations + 1``):

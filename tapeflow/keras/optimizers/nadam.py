@@ -2,11 +2,12 @@
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Nadam"]
 
 
-class Nadam(Optimizer):
+class Nadam(FastUpdates, Optimizer):
     r"""Nadam (Dozat, 2015) with Keras's momentum schedule (decay 0.96).
 
     At step :math:`t` (``iterations + 1``):

@@ -2,11 +2,12 @@
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["RMSprop"]
 
 
-class RMSprop(Optimizer):
+class RMSprop(FastUpdates, Optimizer):
     r"""RMSprop (Hinton, 2012), with optional plain momentum and centering.
 
     Update rule (:math:`\epsilon` inside the square root, as in Keras):

@@ -2,11 +2,12 @@
 import numpy as np
 
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["SGD"]
 
 
-class SGD(Optimizer):
+class SGD(FastUpdates, Optimizer):
     r"""Gradient descent with optional momentum.
 
     Update rule for a weight :math:`w` with gradient :math:`g` and learning rate
