@@ -15,7 +15,7 @@ __version__ = "3.15.0"  # the Keras version whose behaviour and file format tape
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "optimizers",
-               "regularizers", "saving", "utils"}
+               "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
     "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",

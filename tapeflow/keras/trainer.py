@@ -38,6 +38,10 @@ __all__ = ["Trainer"]
 _EXAMPLE = ('model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", '
             'metrics=["accuracy"])')
 
+_NO_BATCHES = ("The {what} given to `{method}` produced no batches: the dataset or "
+               "generator is empty (or exhausted by an earlier epoch). Check its length, "
+               "filters and `take`/`skip`, or add `.repeat()`.")
+
 
 def _set(obj, name, value):
     """Set trainer state without a Layer's attribute tracking (it holds no weights)."""
@@ -380,6 +384,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_epoch_begin(epoch)
             logs = self._train_epoch(train, callbacks)
             if logs is None:  # a generator had nothing left for this epoch
+                if epoch == start:
+                    raise ValueError(_NO_BATCHES.format(what="training data", method="fit"))
                 break
             epoch_logs = self._metrics_or_logs(logs)
             if val is not None and _should_eval(epoch, validation_freq):
@@ -446,6 +452,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_test_batch_end(step, logs)
             if self.stop_evaluating:
                 break
+        if logs is None:
+            raise ValueError(_NO_BATCHES.format(what="data", method="evaluate"))
         logs = self._metrics_or_logs(logs)
         callbacks.on_test_end(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
@@ -469,6 +477,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
             if self.stop_predicting:
                 break
+        if outputs.structure is None:
+            raise ValueError(_NO_BATCHES.format(what="data", method="predict"))
         callbacks.on_predict_end()
         return outputs.result()
 

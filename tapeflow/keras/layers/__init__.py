@@ -19,6 +19,8 @@ from tapeflow.keras.layers.normalization import BatchNormalization
 from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
                                          Subtract, add, average, concatenate, maximum, minimum,
                                          multiply, subtract)
+from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
+                                             ZeroPadding2D)
 from tapeflow.keras.layers.serialization import deserialize, register, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
@@ -26,9 +28,11 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
-           "deserialize"]
+           "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
+           "RepeatVector"]
 
 register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
          Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate, BatchNormalization)
+         Minimum, Concatenate, BatchNormalization, ZeroPadding2D, Cropping2D, UpSampling2D, Permute,
+         RepeatVector)
 
