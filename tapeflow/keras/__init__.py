@@ -15,7 +15,7 @@ from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "optimizers",
-               "regularizers", "saving", "utils"}
+               "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
     "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",

@@ -1,6 +1,8 @@
 """Regression, probabilistic and hinge losses as per-sample functions.
 
-Each is composed from tapeflow ops, so its gradient comes from the op registry.
+Each is composed from tapeflow ops, so its gradient comes from the op registry; mean
+squared error and Huber are single fused ops (:mod:`tapeflow.ops.losses`) whose NumPy
+forward the metrics call too.
 ``y_true`` and ``y_pred`` get Keras's rank fix ((n,) against (n, 1) is fine) and must
 then have the same shape; a mismatch names both shapes instead of broadcasting.
 
@@ -13,9 +15,9 @@ import numpy as np
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.ops import array as A
+from tapeflow.ops import losses as LO
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
-from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor, escape_trace
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
@@ -53,23 +55,7 @@ def mean_squared_error(y_true, y_pred):
         np.float32(0.125)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
-    if not yp._value.ndim:
-        return M.square(M.subtract(yt, yp))
-    return _mse(yt, yp)
-
-
-@primitive("keras_mean_squared_error")
-def _mse(y_true, y_pred):
-    d = y_true - y_pred
-    return np.add.reduce(np.square(d, out=d), axis=-1) / d.shape[-1]
-
-
-@_mse.defvjp
-def _mse_vjp(g, out, y_true, y_pred, needs=(True, True)):
-    # d/dy_pred mean((t - p)^2) = 2 (p - t) / n, per sample g spread over the last axis
-    d = y_pred - y_true
-    d *= (g * (2 / d.shape[-1]))[..., None]
-    return (-d if needs[0] else None), d
+    return LO.mean_squared_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -121,13 +107,7 @@ def huber(y_true, y_pred, delta=1.0):
         array([1.3125], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "huber")
-    delta = float(delta)
-    err = M.subtract(yp, yt)
-    abs_err = M.abs(err)
-    quad = M.multiply(M.square(err), 0.5)
-    lin = M.subtract(M.multiply(abs_err, delta), 0.5 * delta * delta)
-    small = Tensor(abs_err._value <= delta)
-    return M.reduce_mean(A.where(small, quad, lin), axis=-1)
+    return LO.huber(yt, yp, delta=float(delta))
 
 
 @keras_export("keras.losses")

@@ -3,12 +3,13 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adagrad"]
 
 
 @keras_export("keras.optimizers")
-class Adagrad(Optimizer):
+class Adagrad(FastUpdates, Optimizer):
     r"""Adagrad (Duchi et al., 2011).
 
     Update rule (the accumulator starts at ``initial_accumulator_value``):

@@ -5,12 +5,13 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adam", "AdamW"]
 
 
 @keras_export("keras.optimizers")
-class Adam(Optimizer):
+class Adam(FastUpdates, Optimizer):
     r"""Adam (Kingma & Ba, 2014), with optional AMSGrad.
 
     Update rule at step :math:`t` (``iterations + 1``), :math:`\epsilon` outside the root:

@@ -3,12 +3,13 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["RMSprop"]
 
 
 @keras_export("keras.optimizers")
-class RMSprop(Optimizer):
+class RMSprop(FastUpdates, Optimizer):
     r"""RMSprop (Hinton, 2012), with optional plain momentum and centering.
 
     Update rule (:math:`\epsilon` inside the square root, as in Keras):
