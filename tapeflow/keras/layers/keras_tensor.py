@@ -24,6 +24,7 @@ import contextlib
 import numpy as np
 
 from tapeflow import dtypes
+from tapeflow.keras.api_export import keras_export
 from tapeflow.ops import registry
 from tapeflow.tape import flatten
 from tapeflow.keras.utils.naming import uniquify
@@ -38,6 +39,7 @@ def _dtype_name(dtype):
     return "float32" if dtype is None else dtypes.as_dtype(dtype).name
 
 
+@keras_export("keras")
 class KerasTensor:
     """A symbolic tensor: ``shape`` (with ``None`` for unknown sizes) and ``dtype``."""
 

@@ -10,6 +10,7 @@ import inspect
 import threading
 
 from tapeflow.keras._objects import policy_name
+from tapeflow.keras.api_export import keras_export
 from tapeflow.tape import flatten
 
 __all__ = ["call_context", "DTypePolicy", "call_info", "is_default_build", "shape_struct",
@@ -31,6 +32,7 @@ class _CallContext(threading.local):
 call_context = _CallContext()
 
 
+@keras_export(["keras", "keras.mixed_precision"])
 class DTypePolicy:
     """The dtype a layer computes in and stores its variables in (one name here)."""
 
