@@ -136,6 +136,10 @@ def _leaves(structure):
 
 
 def _check_cardinality(x, y, sample_weight):
+    if not _leaves(x):
+        given = "" if y is None else " (y was given, x was None)"
+        raise ValueError(f"No data: `x` is None{given}. Pass the inputs as `x` (an array, "
+                         f"a tensor, a list/dict of them, a tf.data.Dataset or a generator).")
     sizes = {}
     for name, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
         for arr in _leaves(part):
@@ -150,9 +154,13 @@ def _check_cardinality(x, y, sample_weight):
         raise ValueError(f"Data cardinality is ambiguous: {detail}. Make sure all arrays "
                          f"contain the same number of samples (the same first dimension): "
                          f"each row of x needs its label in y.")
-    if not found:
-        raise ValueError("No data: `x` is empty or None. Pass the training inputs as `x`.")
-    return found.pop()
+    size = found.pop()
+    if size == 0:
+        shapes = ", ".join(str(a.shape) for a in _leaves(x))
+        raise ValueError(f"No data: the arrays hold 0 samples (x of shape {shapes}). fit, "
+                         f"evaluate and predict need at least one sample; check the "
+                         f"filtering or slicing that produced the data.")
+    return size
 
 
 def class_weight_to_sample_weights(y, class_weight):

@@ -25,8 +25,11 @@ import warnings
 import numpy as np
 
 from tapeflow.keras import data_adapter as da
+from tapeflow.keras import metrics as metrics_module
+from tapeflow.keras import optimizers
 from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
 from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
+from tapeflow.keras.serialization_lib import deserialize_keras_object, serialize_keras_object
 from tapeflow.keras.single_batch import SingleBatchMethods
 from tapeflow.keras.traced_step import TracedTrainStep
 from tapeflow.ops import math as M
@@ -37,6 +40,10 @@ __all__ = ["Trainer"]
 
 _EXAMPLE = ('model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", '
             'metrics=["accuracy"])')
+
+_NO_BATCHES = ("The {what} given to `{method}` produced no batches: the dataset or "
+               "generator is empty (or exhausted by an earlier epoch). Check its length, "
+               "filters and `take`/`skip`, or add `.repeat()`.")
 
 
 def _set(obj, name, value):
@@ -97,8 +104,6 @@ class Trainer(SingleBatchMethods):
                 steps only.
             steps_per_execution, jit_compile, auto_scale_loss: accepted for compatibility.
         """
-        from tapeflow.keras import metrics as metrics_module
-        from tapeflow.keras import optimizers
         output_names = getattr(self, "output_names", None)
         _set(self, "optimizer", optimizers.get(optimizer))
         _set(self, "loss", loss)
@@ -272,9 +277,9 @@ class Trainer(SingleBatchMethods):
         """One reusable gradient array per variable, so that a step allocates no big
         arrays (fresh ones cost page faults and fragment the heap: about 0.3 s per MNIST
         epoch of the chapter-2 network). The gradients live only inside train_step."""
-        packed = getattr(self.optimizer, "_packed", None)
-        if packed and packed.covers(variables):  # the optimizer's flat gradient, viewed
-            return packed.grad_views
+        own = self.optimizer.gradient_buffers(variables)  # e.g. a packed flat gradient
+        if own is not None:
+            return own
         cached = getattr(self, "_grad_buffers", None)
         if cached is None or len(cached[0]) != len(variables) or \
                 any(a is not b for a, b in zip(cached[0], variables)):
@@ -380,6 +385,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_epoch_begin(epoch)
             logs = self._train_epoch(train, callbacks)
             if logs is None:  # a generator had nothing left for this epoch
+                if epoch == start:
+                    raise ValueError(_NO_BATCHES.format(what="training data", method="fit"))
                 break
             epoch_logs = self._metrics_or_logs(logs)
             if val is not None and _should_eval(epoch, validation_freq):
@@ -446,6 +453,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_test_batch_end(step, logs)
             if self.stop_evaluating:
                 break
+        if logs is None:
+            raise ValueError(_NO_BATCHES.format(what="data", method="evaluate"))
         logs = self._metrics_or_logs(logs)
         callbacks.on_test_end(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
@@ -469,6 +478,8 @@ class Trainer(SingleBatchMethods):
             callbacks.on_predict_batch_end(step, {"outputs": batch_outputs})
             if self.stop_predicting:
                 break
+        if outputs.structure is None:
+            raise ValueError(_NO_BATCHES.format(what="data", method="predict"))
         callbacks.on_predict_end()
         return outputs.result()
 
@@ -477,12 +488,10 @@ class Trainer(SingleBatchMethods):
         """The ``compile`` arguments in Keras 3's serialized form ({} if not compiled)."""
         if not self.compiled or self._compile_config is None:
             return {}
-        from tapeflow.keras.saving.serialization import serialize_keras_object
         return serialize_keras_object(self._compile_config)
 
     def compile_from_config(self, config):
         """Compile from :meth:`get_compile_config`'s output (optimizer built if possible)."""
-        from tapeflow.keras.saving.serialization import deserialize_keras_object
         self.compile(**deserialize_keras_object(dict(config)))
         if getattr(self, "built", False) and hasattr(self.optimizer, "build"):
             self.optimizer.build(self.trainable_variables)

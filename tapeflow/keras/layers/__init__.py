@@ -19,16 +19,14 @@ from tapeflow.keras.layers.normalization import BatchNormalization
 from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
                                          Subtract, add, average, concatenate, maximum, minimum,
                                          multiply, subtract)
-from tapeflow.keras.layers.serialization import deserialize, register, serialize
+from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
+                                             ZeroPadding2D)
+from tapeflow.keras.layers.serialization import deserialize, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
            "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
            "ReLU", "LeakyReLU", "ELU", "Softmax", "Add", "Subtract", "Multiply", "Average",
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
-           "deserialize"]
-
-register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
-         Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate, BatchNormalization)
-
+           "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
+           "RepeatVector"]

@@ -29,6 +29,7 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.keras import build_limits
 from tapeflow.keras._objects import dtype_policy
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.layer_call import LayerCallMixin
 from tapeflow.keras.layers.layer_utils import (KERAS2_ADD_WEIGHT, KERAS3_ADD_WEIGHT,
                                                DTypePolicy, auto_config, call_context,
@@ -65,6 +66,7 @@ def _collect(value, layers, variables):
             _collect(v, layers, variables)
 
 
+@keras_export(["keras.layers", "keras"])
 class Layer(LayerCallMixin):
     """Base class of all layers (and, through ``Model``, of all models).
 

@@ -24,6 +24,7 @@ import contextlib
 import numpy as np
 
 from tapeflow import dtypes
+from tapeflow.keras.api_export import keras_export
 from tapeflow.ops import registry
 from tapeflow.tape import flatten
 from tapeflow.keras import build_limits
@@ -39,6 +40,7 @@ def _dtype_name(dtype):
     return "float32" if dtype is None else dtypes.as_dtype(dtype).name
 
 
+@keras_export("keras")
 class KerasTensor:
     """A symbolic tensor: ``shape`` (with ``None`` for unknown sizes) and ``dtype``."""
 
@@ -153,12 +155,13 @@ def any_keras_tensor(x):
 @contextlib.contextmanager
 def no_tape():
     """Run ops without recording them on active GradientTapes (shape inference)."""
-    saved = registry.ACTIVE[:]
-    registry.ACTIVE.clear()
+    recorders = registry.STATE.recorders
+    saved = recorders[:]
+    recorders.clear()
     try:
         yield
     finally:
-        registry.ACTIVE[:] = saved
+        recorders[:] = saved
 
 
 def zeros_like_spec(kt):

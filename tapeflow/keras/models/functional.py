@@ -16,16 +16,44 @@ Example:
     >>> model(np.ones((2, 4))).shape
     TensorShape([2, 3])
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.keras_tensor import KerasTensor
 from tapeflow.keras.models import functional_config
 from tapeflow.keras.models.graph import compile_plan, fill, map_graph
 from tapeflow.keras.models.model import Model
+from tapeflow.ops import array as array_ops
 from tapeflow.ops import math as m
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
-__all__ = ["Functional"]
+__all__ = ["Functional", "adjust_input_rank"]
+
+
+def adjust_input_rank(x, ref_shape, model_name):
+    """``x`` fitted to an input of shape ``ref_shape`` by Keras 3's rule.
+
+    One rank short and the input ends in 1: a trailing axis is added (``(n,)`` data for
+    an ``Input((1,))`` model, as in TF's "basic regression" tutorial); one rank over and
+    ``x`` ends in 1: that axis is squeezed. Other rank mismatches are errors.
+
+    Example:
+        >>> import numpy as np
+        >>> adjust_input_rank(Tensor(np.zeros(3)), (None, 1), "model").shape
+        TensorShape([3, 1])
+    """
+    rank, ref_rank = len(x.shape), len(ref_shape)
+    if rank == ref_rank:
+        return x
+    if rank == ref_rank + 1 and x.shape[-1] == 1:
+        return array_ops.squeeze(x, axis=-1)
+    if rank == ref_rank - 1 and ref_shape[-1] == 1:
+        return array_ops.expand_dims(x, axis=-1)
+    raise ValueError(f'Invalid input shape for model "{model_name}": expected shape '
+                     f'{tuple(ref_shape)}, but the input has the incompatible shape '
+                     f'{tuple(x.shape)}. Reshape the data to {tuple(ref_shape)} (None is '
+                     f'the batch axis).')
+
 
 
 def _check_keras_tensors(struct, what):
@@ -42,6 +70,7 @@ def _unpack_singleton(x):
     return x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x
 
 
+@keras_export(["keras.src.models.functional", "keras.models"], registered_name="Functional")
 class Functional(Model):
     """A model defined by its input and output KerasTensors.
 
@@ -135,7 +164,8 @@ class Functional(Model):
                              f'the order {[t.name for t in want]}.')
         for i, (x, spec) in enumerate(zip(flat, want)):
             if x._value.dtype.name != spec.dtype:
-                flat[i] = m.cast(x, spec.dtype)
+                flat[i] = x = m.cast(x, spec.dtype)
+            flat[i] = adjust_input_rank(x, spec.shape, self.name)
         return flat
 
     def call(self, inputs, training=None):

@@ -14,13 +14,16 @@ Example:
     >>> network.output_shape
     (None, 10)
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_layer import InputLayer
 from tapeflow.keras.layers.keras_tensor import KerasTensor
 from tapeflow.keras.layers.serialization import deserialize, serialize
 from tapeflow.keras._objects import dtype_policy
+from tapeflow.keras.models.functional import adjust_input_rank
 from tapeflow.keras.models.model import Model
 from tapeflow.ops import math as m
+from tapeflow.tensor import Tensor
 from tapeflow.tape import flatten
 
 __all__ = ["Sequential"]
@@ -37,6 +40,7 @@ def _known_input_shape(layer):
     return shape if isinstance(shape, tuple) else None
 
 
+@keras_export(["keras", "keras.models"])
 class Sequential(Model):
     """A linear stack of layers.
 
@@ -195,6 +199,8 @@ class Sequential(Model):
             want = layers[0].dtype
             if getattr(x, "_value", None) is not None and x._value.dtype != want:
                 x = m.cast(x, want)
+            if isinstance(x, Tensor):
+                x = adjust_input_rank(x, layers[0].batch_shape, self.name)
         for layer in layers[start:]:
             x = layer(x)
         return x

@@ -28,13 +28,15 @@ import warnings
 import zipfile
 
 from tapeflow.keras import build_limits
+from tapeflow.keras.api_export import public_object
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
                                           UnsafeObjectError, require_h5py)
 from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
-from tapeflow.keras.saving.serialization import (deserialize_keras_object,
-                                                  serialize_keras_object)
 from tapeflow.keras.saving.weights_h5 import read_model_state, write_model_state
+from tapeflow.keras.serialization_lib import (deserialize_keras_object, resolve_object,
+                                              serialize_keras_object)
+from tapeflow.keras.version import __version__ as keras_version
 
 __all__ = ["save_model", "load_model", "model_from_json", "model_to_json_configs",
            "model_from_config_dict", "build_budget"]
@@ -50,15 +52,10 @@ _REBUILD_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError,
                    AssertionError, RuntimeError, MemoryError)
 
 
-def _keras_version():
-    from tapeflow import keras
-    return keras.__version__
-
-
 def model_to_json_configs(model):
     """``(config_json, metadata_json)`` strings, as Keras writes them."""
     config = json.dumps(serialize_keras_object(model))
-    metadata = json.dumps({"keras_version": _keras_version(),
+    metadata = json.dumps({"keras_version": keras_version,
                            "date_saved": datetime.datetime.now().strftime(
                                "%Y-%m-%d@%H:%M:%S")})
     return config, metadata
@@ -266,8 +263,8 @@ def model_from_config_dict(config, custom_objects=None, compile=True, safe_mode=
                                  filepath) from err
         raise ModelFileError(f"config.json describes a model that cannot be rebuilt "
                              f"({type(err).__name__}: {err}).", filepath) from err
-    from tapeflow.keras.models import Model
-    if not isinstance(model, Model):
+    model_class = public_object("keras", "Model")
+    if model_class is None or not isinstance(model, model_class):
         raise ModelFileError(f"config.json describes a {type(model).__name__}, not a "
                              f"model.", filepath)
     return model
@@ -290,7 +287,6 @@ def _object_dicts(tree, layer=None):
 
 def _check_known(config, custom_objects, filepath):
     """Name the first class or function no one can create, before building anything."""
-    from tapeflow.keras.saving.serialization import resolve_object
     for obj, layer in _object_dicts(config):
         name = obj["class_name"]
         if not isinstance(name, str) or name.startswith("__"):
