@@ -24,7 +24,7 @@ from tapeflow.keras.layers.layer_normalization import LayerNormalization
 from tapeflow.keras.layers.preprocessing import Normalization
 from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
                                              ZeroPadding2D)
-from tapeflow.keras.layers.serialization import deserialize, register, serialize
+from tapeflow.keras.layers.serialization import deserialize, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
            "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
@@ -33,9 +33,3 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
            "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
            "RepeatVector", "LayerNormalization", "Embedding", "Normalization"]
-
-register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
-         Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate, BatchNormalization, ZeroPadding2D, Cropping2D, UpSampling2D,
-         Permute, RepeatVector, LayerNormalization, Embedding, Normalization)
-
