@@ -19,9 +19,12 @@ from tapeflow.keras.layers.normalization import BatchNormalization
 from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
                                          Subtract, add, average, concatenate, maximum, minimum,
                                          multiply, subtract)
+from tapeflow.keras.layers.embedding import Embedding
+from tapeflow.keras.layers.layer_normalization import LayerNormalization
+from tapeflow.keras.layers.preprocessing import Normalization
 from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
                                              ZeroPadding2D)
-from tapeflow.keras.layers.serialization import deserialize, register, serialize
+from tapeflow.keras.layers.serialization import deserialize, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
            "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
@@ -29,10 +32,4 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
            "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
-           "RepeatVector"]
-
-register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
-         Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate, BatchNormalization, ZeroPadding2D, Cropping2D, UpSampling2D, Permute,
-         RepeatVector)
-
+           "RepeatVector", "LayerNormalization", "Embedding", "Normalization"]
