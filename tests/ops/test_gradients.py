@@ -140,7 +140,15 @@ CASES = {
                                        ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
                                         dict(axis=0))],
     # keras.losses: mean squared error over the last axis, fused
-    "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {})],
+    "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {}),
+                                 ((R(), R()), {})],
+    # keras.losses: Huber (quadratic inside delta, linear beyond), fused
+    "keras_huber": [((R(2, 3), R(2, 3)), dict(delta=d)) for d in (0.5, 1.0, 3.0)],
+    # keras.losses: binary cross-entropy, mean over an axis, on probabilities or logits
+    "keras_binary_crossentropy": [
+        ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=0.9)), dict(axis=a, from_logits=False))
+        for a in (-1, 0)] + [
+        ((R(2, 3, lo=0, hi=1), R(2, 3)), dict(axis=a, from_logits=True)) for a in (-1, 0)],
     # ops/image.py: padding, nearest repeat, separable (bilinear / nearest) resampling
     "zero_pad": [((R(1, 2, 3, 2),), dict(pads=((0, 0), (1, 2), (0, 1), (0, 0)))),
                  ((R(2, 3),), dict(pads=((2, 0), (1, 1))))],

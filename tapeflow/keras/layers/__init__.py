@@ -21,13 +21,16 @@ from tapeflow.keras.layers.normalization import BatchNormalization
 from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply,
                                          Subtract, add, average, concatenate, maximum, minimum,
                                          multiply, subtract)
+from tapeflow.keras.layers.embedding import Embedding
+from tapeflow.keras.layers.layer_normalization import LayerNormalization
+from tapeflow.keras.layers.preprocessing import Normalization
 from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
                                              ZeroPadding2D)
 from tapeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                            GlobalAveragePooling1D, GlobalAveragePooling2D,
                                            GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                            MaxPooling2D)
-from tapeflow.keras.layers.serialization import deserialize, register, serialize
+from tapeflow.keras.layers.serialization import deserialize, serialize
 
 __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePolicy", "Dense",
            "Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda", "Rescaling",
@@ -35,7 +38,8 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
            "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
-           "RepeatVector", "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
+           "RepeatVector", "LayerNormalization", "Embedding", "Normalization",
+           "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
            "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
            "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Convolution1D", "Convolution2D",
@@ -50,10 +54,3 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, Averag
                                               AveragePooling2D)
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
-
-register(Layer, InputLayer, Dense, Flatten, Reshape, Activation, Dropout, Identity, Lambda,
-         Rescaling, ReLU, LeakyReLU, ELU, Softmax, Add, Subtract, Multiply, Average, Maximum,
-         Minimum, Concatenate, BatchNormalization, ZeroPadding2D, Cropping2D, UpSampling2D, Permute,
-         RepeatVector, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D,
-         MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
-         GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D)
