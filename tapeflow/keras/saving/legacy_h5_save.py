@@ -87,10 +87,22 @@ def _write_h5(model, h5, include_optimizer):
         _write_subset(h5.create_group("optimizer_weights"), list(optimizer.variables))
 
 
+def _caller_level():
+    """The ``stacklevel`` of the first frame outside tapeflow (the user's save call)."""
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+            package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def save_legacy_model(model, filepath, overwrite=True, include_optimizer=True):
     """Write ``model`` to a Keras-2 style ``.h5`` file, warning as Keras 3 does."""
     import os
-    warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=3)
+    warnings.warn(LEGACY_WARNING, UserWarning, stacklevel=_caller_level())
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath!r} already exists; pass overwrite=True to "
                               f"replace it.")
