@@ -70,8 +70,11 @@ def is_tensor(x):
 
 
 def __getattr__(name):
-    # keras is imported on first use so that `import tapeflow` stays light.
-    if name == "keras":
+    # keras and data are imported on first use so that `import tapeflow` stays light.
+    if name in ("keras", "data"):
         import importlib
-        return importlib.import_module("tapeflow.keras")
+        return importlib.import_module("tapeflow." + name)
+    if name == "TensorSpec":
+        from tapeflow.data.structure import TensorSpec
+        return TensorSpec
     raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

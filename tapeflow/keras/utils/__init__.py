@@ -1,5 +1,6 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed`` and
-(loaded on first use) ``get_file``, ``Progbar`` and the custom-object helpers of
+(loaded on first use) ``get_file``, ``Progbar``, ``image_dataset_from_directory``,
+``text_dataset_from_directory`` and the custom-object helpers of
 ``keras.saving`` (``register_keras_serializable``, ``custom_object_scope``,
 ``get_custom_objects``, ``serialize_keras_object``, ``deserialize_keras_object``).
 
@@ -12,7 +13,9 @@ import importlib
 
 from tapeflow.keras.utils.numerical_utils import normalize, set_random_seed, to_categorical
 
-_LAZY = {"get_file": "tapeflow.keras.utils.file_utils", "Progbar": "tapeflow.keras.progbar"}
+_LAZY = {"get_file": "tapeflow.keras.utils.file_utils", "Progbar": "tapeflow.keras.progbar",
+         "image_dataset_from_directory": "tapeflow.keras.utils.image_dataset",
+         "text_dataset_from_directory": "tapeflow.keras.utils.dataset_utils"}
 _LAZY.update(dict.fromkeys(
     ["register_keras_serializable", "custom_object_scope", "CustomObjectScope",
      "get_custom_objects", "get_registered_name", "get_registered_object",
