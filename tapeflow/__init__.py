@@ -70,10 +70,11 @@ def is_tensor(x):
 
 
 def __getattr__(name):
-    # keras and data are imported on first use so that `import tapeflow` stays light.
-    if name in ("keras", "data"):
+    # keras, data and summary are imported on first use so that `import tapeflow` stays
+    # light (tf.summary writes event files).
+    if name in ("keras", "data", "summary"):
         import importlib
-        return importlib.import_module("tapeflow." + name)
+        return importlib.import_module(f"tapeflow.{name}")
     if name == "TensorSpec":
         from tapeflow.data.structure import TensorSpec
         return TensorSpec

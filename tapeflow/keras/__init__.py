@@ -11,15 +11,15 @@ Example:
 """
 import importlib
 
-__version__ = "3.15.0"  # the Keras version whose behaviour and file format tapeflow follows
+from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version followed)
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "optimizers",
-               "regularizers", "saving", "utils"}
+               "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
     "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",
-    "Variable": "tapeflow", "KerasTensor": "tapeflow.keras.layers",
+    "Variable": "tapeflow.tensor", "KerasTensor": "tapeflow.keras.layers",
 }
 
 

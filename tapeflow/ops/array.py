@@ -278,6 +278,13 @@ def _index_key(key):
     return key
 
 
+def _is_basic(key):
+    """True for an index of slices, ints, None and Ellipsis only (no arrays, no bools)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, slice) or
+               (isinstance(k, (int, np.integer)) and not isinstance(k, bool)) for k in parts)
+
+
 @primitive("getitem")
 def _getitem(x, key):
     return x[key]
@@ -286,7 +293,10 @@ def _getitem(x, key):
 @_getitem.defvjp
 def _getitem_vjp(g, out, x, key):
     gx = np.zeros(x.shape, g.dtype)
-    np.add.at(gx, key, g)
+    if _is_basic(key):  # slices pick each element at most once: assign, no np.add.at
+        gx[key] = g
+    else:
+        np.add.at(gx, key, g)
     return (gx,)
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import tapeflow as tf
 from tapeflow.ops import array as A
+from tapeflow.ops import image as IMG
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
 from tapeflow.ops.registry import REGISTRY
@@ -94,7 +95,8 @@ CASES = {
     "stack": [((R(3), R(3)), dict(axis=0)), ((R(2, 3), R(2, 3)), dict(axis=2))],
     "getitem": [((R(2, 3),), dict(key=(slice(None), slice(1, 3)))),
                 ((R(4),), dict(key=I([0, 2, 2]))), ((R(2, 3),), dict(key=1)),
-                ((R(2, 3),), dict(key=(slice(None), I([2, 0, 2]))))],
+                ((R(2, 3),), dict(key=(slice(None), I([2, 0, 2])))),
+                ((R(2, 3, 4),), dict(key=(Ellipsis, slice(1, 3), None, 2)))],
     "gather": [((R(4, 3), I([0, 2, 2])), dict(axis=0)),
                ((R(2, 3), I([[1, 0], [2, 2]])), dict(axis=1))],
     "where": [((np.array([True, False, True]), R(3), R(3)), {}),
@@ -109,6 +111,28 @@ CASES = {
     "sigmoid_cross_entropy_with_logits": [((R(2, 3, lo=0, hi=1), R(2, 3)), {})],
     "dense": [((R(4, 3), R(3, 2), R(2)), dict(activation=a))
               for a in ("linear", "relu", "sigmoid", "tanh")],
+    # convolutions and pooling (NHWC; attrs are the resolved strides, pads, dilations)
+    "conv2d": [((R(2, 5, 5, 2), R(3, 3, 2, 3)),
+                dict(strides=(1, 1), pads=((0, 0), (0, 0)), dilations=(1, 1))),
+               ((R(2, 5, 6, 2), R(3, 2, 2, 3)),
+                dict(strides=(2, 2), pads=((1, 1), (0, 1)), dilations=(1, 1))),
+               ((R(1, 6, 5, 1), R(2, 2, 1, 2)),
+                dict(strides=(1, 2), pads=((1, 0), (0, 1)), dilations=(2, 1)))],
+    "depthwise_conv2d": [((R(2, 5, 5, 2), R(3, 3, 2, 2)),
+                          dict(strides=(1, 1), pads=((1, 1), (1, 1)), dilations=(1, 1))),
+                         ((R(1, 6, 5, 3), R(2, 3, 3, 1)),
+                          dict(strides=(2, 1), pads=((0, 0), (1, 1)), dilations=(2, 1)))],
+    "conv2d_transpose": [((R(2, 3, 3, 3), R(3, 3, 2, 3)),
+                          dict(out_shape=(2, 5, 5, 2), strides=(2, 2), pads=((1, 1), (1, 1)),
+                               dilations=(1, 1))),
+                         ((R(1, 4, 3, 2), R(2, 2, 1, 2)),
+                          dict(out_shape=(1, 5, 4, 1), strides=(1, 1), pads=((0, 0), (0, 0)),
+                               dilations=(1, 1)))],
+    "max_pool2d": [((R(2, 5, 5, 2),), dict(ksize=(2, 2), strides=(2, 2), pads=((0, 1), (0, 1)))),
+                   ((R(1, 5, 4, 2),), dict(ksize=(3, 2), strides=(1, 1), pads=((0, 0), (0, 0)))),
+                   ((R(1, 4, 4, 1),), dict(ksize=(2, 2), strides=(2, 2), pads=((0, 0), (0, 0))))],
+    "avg_pool2d": [((R(2, 5, 5, 2),), dict(ksize=(2, 2), strides=(2, 2), pads=((0, 1), (0, 1)))),
+                   ((R(1, 5, 4, 2),), dict(ksize=(3, 3), strides=(1, 1), pads=((1, 1), (1, 1))))],
     # keras.losses: cross-entropy on probabilities (renormalise, clip, log), fused
     "keras_sparse_categorical_crossentropy": [((I([0, 2]), R(2, 3, lo=0.1, hi=1)), {})],
     "keras_categorical_crossentropy": [((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
@@ -116,7 +140,23 @@ CASES = {
                                        ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=1)),
                                         dict(axis=0))],
     # keras.losses: mean squared error over the last axis, fused
-    "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {})],
+    "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {}),
+                                 ((R(), R()), {})],
+    # keras.losses: Huber (quadratic inside delta, linear beyond), fused
+    "keras_huber": [((R(2, 3), R(2, 3)), dict(delta=d)) for d in (0.5, 1.0, 3.0)],
+    # keras.losses: binary cross-entropy, mean over an axis, on probabilities or logits
+    "keras_binary_crossentropy": [
+        ((R(2, 3, lo=0, hi=1), R(2, 3, lo=0.1, hi=0.9)), dict(axis=a, from_logits=False))
+        for a in (-1, 0)] + [
+        ((R(2, 3, lo=0, hi=1), R(2, 3)), dict(axis=a, from_logits=True)) for a in (-1, 0)],
+    # ops/image.py: padding, nearest repeat, separable (bilinear / nearest) resampling
+    "zero_pad": [((R(1, 2, 3, 2),), dict(pads=((0, 0), (1, 2), (0, 1), (0, 0)))),
+                 ((R(2, 3),), dict(pads=((2, 0), (1, 1))))],
+    "repeat_axes": [((R(1, 2, 3, 2),), dict(size=(1, 2, 3, 1))),
+                    ((R(2, 1, 3),), dict(size=(1, 4, 1)))],
+    "resize_separable": [((R(2, 3, 4, 2),), dict(mats=(
+        (1, IMG.resize_weights(3, 5, "bilinear")), (2, IMG.resize_weights(4, 2, "bilinear"))))),
+        ((R(1, 4, 3, 1),), dict(mats=((1, IMG.resize_weights(4, 7, "nearest")),)))],
 }
 
 

@@ -1,4 +1,5 @@
-"""Datasets, as ``keras.datasets``: ``mnist`` and ``fashion_mnist``.
+"""Datasets, as ``keras.datasets``: ``mnist``, ``fashion_mnist``, ``imdb``, ``reuters``,
+``boston_housing``, ``california_housing``, ``cifar10`` and ``cifar100``.
 
 ``load_data()`` returns exactly Keras's arrays, found offline-first and verified by
 SHA-256 (see ``sources``). Provision a machine once with ``tapeflow datasets fetch``.
@@ -10,8 +11,12 @@ Example:
     (60000, 28, 28)
 """
 
-from . import fashion_mnist, mnist
+from . import (boston_housing, california_housing, cifar10, cifar100, fashion_mnist, imdb,
+               mnist, reuters)
 from .idx import IDXFormatError
+from .safe_pickle import UnsafePickleError
 from .sources import DatasetUnavailableError
 
-__all__ = ["DatasetUnavailableError", "IDXFormatError", "fashion_mnist", "mnist"]
+__all__ = ["DatasetUnavailableError", "IDXFormatError", "UnsafePickleError",
+           "boston_housing", "california_housing", "cifar10", "cifar100", "fashion_mnist",
+           "imdb", "mnist", "reuters"]

@@ -1,11 +1,12 @@
 """Cross-entropy losses (sparse, categorical, binary) as per-sample functions.
 
-On probabilities, Keras renormalises ``y_pred`` over the class axis, clips it to
-``[1e-7, 1 - 1e-7]`` and takes the log. Two fused ops do exactly that, each one
-forward plus one VJP (why fused: the softmax-then-cross-entropy step of every
-classifier is the hot path, and one op records and differentiates ~7x faster than
-the seven composed ones). With ``from_logits=True`` the stable fused ops of
-``tf.nn`` are used (log-softmax / sigmoid forms, no clipping).
+On probabilities, Keras renormalises ``y_pred`` over the class axis (categorical),
+clips it to ``[1e-7, 1 - 1e-7]`` and takes the log: fused ops of
+:mod:`tapeflow.ops.losses` do exactly that, each one forward plus one VJP (why fused:
+the softmax-then-cross-entropy step of every classifier is the hot path, and one op
+records and differentiates ~7x faster than the seven composed ones). With
+``from_logits=True`` the stable fused ops of ``tf.nn`` are used (log-softmax /
+sigmoid forms, no clipping). This module adds Keras's label handling and checks.
 
 Example:
     >>> import tapeflow as tf
@@ -17,80 +18,19 @@ import warnings
 
 import numpy as np
 
-from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
+from tapeflow.keras.api_export import keras_export
+from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
+from tapeflow.ops import losses as LO
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
 
 __all__ = ["sparse_categorical_crossentropy", "categorical_crossentropy",
-           "binary_crossentropy", "sparse_probs_xent", "probs_xent"]
+           "binary_crossentropy", "sparse_labels"]
 
-_HI = 1.0 - EPSILON
-
-
-# ------------------------------------------------------------------------ fused ops
-
-def _pick(probs, labels):
-    """``probs[..., label]`` per sample, by flat fancy indexing (faster than
-    take_along_axis for the small batches of training)."""
-    flat = probs.reshape(-1, probs.shape[-1])
-    lab = labels.reshape(-1)
-    return flat, lab, flat[np.arange(lab.size), lab]
-
-
-def sparse_probs_xent(labels, probs):
-    """NumPy: ``-log(clip(probs[label] / sum(probs)))`` per sample (classes last)."""
-    flat, _, picked = _pick(probs, labels)
-    q = picked / flat.sum(axis=-1)
-    np.maximum(q, EPSILON, out=q)
-    np.minimum(q, _HI, out=q)
-    np.log(q, out=q)
-    return np.negative(q, out=q).reshape(labels.shape)
-
-
-@primitive("keras_sparse_categorical_crossentropy")
-def _sparse_xent(labels, probs):
-    return sparse_probs_xent(labels.astype(np.intp, copy=False), probs)
-
-
-@_sparse_xent.defvjp
-def _sparse_xent_vjp(g, out, labels, probs):
-    # d/dy_j of -log(y_l / s) = 1/s - [j == l]/y_l, zero where the clip was active.
-    flat, lab, picked = _pick(probs, labels.astype(np.intp, copy=False))
-    s = flat.sum(axis=-1)
-    q = picked / s
-    live = np.reshape(g, -1) * ((q >= EPSILON) & (q <= _HI))
-    grad = np.empty_like(flat)
-    grad[...] = (live / s)[:, None]
-    at_label = np.divide(live, picked, out=np.zeros_like(live), where=live != 0)
-    grad[np.arange(lab.size), lab] -= at_label
-    return None, grad.reshape(probs.shape)
-
-
-def probs_xent(targets, probs, axis=-1):
-    """NumPy: ``-sum(targets * log(clip(probs / sum(probs))))`` along ``axis``."""
-    q = probs / np.sum(probs, axis=axis, keepdims=True)
-    return -np.sum(targets * np.log(np.clip(q, EPSILON, _HI)), axis=axis)
-
-
-@primitive("keras_categorical_crossentropy")
-def _xent(targets, probs, axis):
-    return probs_xent(targets, probs, axis)
-
-
-@_xent.defvjp
-def _xent_vjp(g, out, targets, probs, axis, needs=(True, True)):
-    g = np.expand_dims(g, axis)
-    s = np.sum(probs, axis=axis, keepdims=True)
-    q = probs / s
-    c = np.clip(q, EPSILON, _HI)
-    g_targets = -g * np.log(c) if needs[0] else None
-    if not needs[1]:
-        return g_targets, None
-    a = -targets * ((q >= EPSILON) & (q <= _HI)) / c     # dL/dq before the renormalisation
-    g_probs = g * (a - np.sum(a * q, axis=axis, keepdims=True)) / s
-    return g_targets, g_probs
+_sparse_xent = LO.sparse_categorical_crossentropy  # on probabilities
+_xent = LO.categorical_crossentropy
 
 
 # ------------------------------------------------------------------------- labels
@@ -178,6 +118,7 @@ def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
     return out, valid
 
 
+@keras_export("keras.losses")
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
     """Per-sample cross-entropy for integer labels: ``-log p[label]``.
@@ -218,6 +159,7 @@ def _targets(y_true, y_pred, fn):
     return yt, yp
 
 
+@keras_export("keras.losses")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample cross-entropy for one-hot (or probability) targets.
 
@@ -247,6 +189,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return _xent(y_true, y_pred, axis=int(axis))
 
 
+@keras_export("keras.losses")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over ``axis``.
 
@@ -262,12 +205,4 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     y_true, y_pred = _targets(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         y_true = M.add(M.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
-    if from_logits:
-        per_entry = N._sig_xent(y_true, y_pred)
-    else:
-        from tapeflow.ops.array import clip_by_value
-        p = clip_by_value(y_pred, EPSILON, _HI)
-        per_entry = M.negative(M.add(M.multiply(y_true, M.log(p)),
-                                     M.multiply(M.subtract(1.0, y_true),
-                                                M.log(M.subtract(1.0, p)))))
-    return M.reduce_mean(per_entry, axis=axis)
+    return LO.binary_crossentropy(y_true, y_pred, axis=int(axis), from_logits=bool(from_logits))

@@ -1,9 +1,11 @@
 """NumPy kernels behind the metrics: per-sample accuracy and loss values.
 
 Each kernel takes NumPy arrays and returns NumPy arrays, so a metric update costs
-a few array operations and no tape or Tensor overhead. The loss kernels repeat the
-formulas of ``keras.losses`` (tests check both agree); the cross-entropy kernels
-share their NumPy forward with the fused loss ops.
+a few array operations and no tape or Tensor overhead. The kernels of mean squared
+error, Huber and the cross-entropies call the NumPy forward of the loss ops
+(:mod:`tapeflow.ops.losses`, ``tf.nn``'s logits forms), so those formulas are written
+once; the other loss kernels repeat the formulas of ``keras.losses`` (tests check
+both agree).
 
 Example:
     >>> sparse_categorical_accuracy(np.array([2, 1]), np.array([[0.1, 0.6, 0.3],
@@ -15,9 +17,26 @@ import numpy as np
 from tapeflow.keras import losses as L
 from tapeflow.keras.losses import xent as X
 from tapeflow.keras.losses.loss import EPSILON
-from tapeflow.keras.metrics.base import same_rank
+from tapeflow.ops import losses as LO
+from tapeflow.ops import nn as N
 
 F32 = np.float32
+
+
+def same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rank fix for NumPy arrays (see ``losses.squeeze_or_expand_to_same_rank``)."""
+    r1, r2 = x1.ndim, x2.ndim
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = x2[..., None]
+        else:
+            x1 = x1[..., 0]
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = x1[..., None]
+        else:
+            x2 = x2[..., 0]
+    return x1, x2
 
 
 def _floats(y_true, y_pred, fn):
@@ -88,7 +107,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 
 def mean_squared_error(y_true, y_pred):
     yt, yp = _floats(y_true, y_pred, "mean_squared_error")
-    return np.mean(np.square(yt - yp), axis=-1)
+    return LO.mean_squared_error.forward(yt, yp)
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -115,9 +134,7 @@ def log_cosh(y_true, y_pred):
 
 def huber(y_true, y_pred, delta=1.0):
     yt, yp = _floats(y_true, y_pred, "huber")
-    err = np.abs(yp - yt)
-    return np.mean(np.where(err <= delta, 0.5 * err * err, delta * err - 0.5 * delta * delta),
-                   axis=-1)
+    return LO.huber.forward(yt, yp, delta=float(delta))
 
 
 def kl_divergence(y_true, y_pred):
@@ -159,11 +176,6 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     return np.sum(yt * yp, axis=axis)
 
 
-def _log_softmax(x, axis):
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-
-
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
     yp = y_pred if y_pred.dtype.kind == "f" else y_pred.astype(F32)
@@ -173,10 +185,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     valid = None if ignore_class is None else labels != ignore_class
     if valid is not None:
         labels = np.where(valid, labels, 0)
-    if from_logits:
-        out = -np.take_along_axis(_log_softmax(yp, -1), labels[..., None], -1)[..., 0]
-    else:
-        out = X.sparse_probs_xent(labels, yp)
+    xent = N._sparse_xent if from_logits else LO.sparse_categorical_crossentropy
+    out = xent.forward(labels, yp)
     return out if valid is None else out * valid
 
 
@@ -184,21 +194,15 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     yt, yp = _floats(y_true, y_pred, "categorical_crossentropy")
     if label_smoothing:
         yt = yt * (1.0 - label_smoothing) + label_smoothing / yt.shape[axis]
-    if from_logits:
-        return -np.sum(yt * _log_softmax(yp, axis), axis=axis)
-    return X.probs_xent(yt, yp, axis)
+    xent = N._xent if from_logits else LO.categorical_crossentropy
+    return xent.forward(yt, yp, axis=axis)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     yt, yp = _floats(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         yt = yt * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if from_logits:
-        per = np.maximum(yp, 0) - yp * yt + np.log1p(np.exp(-np.abs(yp)))
-    else:
-        p = np.clip(yp, EPSILON, 1.0 - EPSILON)
-        per = -(yt * np.log(p) + (1.0 - yt) * np.log(1.0 - p))
-    return np.mean(per, axis=axis)
+    return LO.binary_crossentropy.forward(yt, yp, axis=axis, from_logits=bool(from_logits))
 
 
 ACCURACY_KERNELS = (accuracy, binary_accuracy, categorical_accuracy,

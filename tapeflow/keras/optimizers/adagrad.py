@@ -1,12 +1,15 @@
 """Adagrad: per-parameter learning rates shrinking with the sum of squared gradients."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adagrad"]
 
 
-class Adagrad(Optimizer):
+@keras_export("keras.optimizers")
+class Adagrad(FastUpdates, Optimizer):
     r"""Adagrad (Duchi et al., 2011).
 
     Update rule (the accumulator starts at ``initial_accumulator_value``):

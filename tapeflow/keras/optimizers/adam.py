@@ -3,12 +3,15 @@ import math
 
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adam", "AdamW"]
 
 
-class Adam(Optimizer):
+@keras_export("keras.optimizers")
+class Adam(FastUpdates, Optimizer):
     r"""Adam (Kingma & Ba, 2014), with optional AMSGrad.
 
     Update rule at step :math:`t` (``iterations + 1``), :math:`\epsilon` outside the root:
@@ -96,6 +99,7 @@ class Adam(Optimizer):
         return config
 
 
+@keras_export("keras.optimizers")
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 

@@ -7,12 +7,13 @@ Per ``apply`` (Keras 3's order): skip ``None`` gradients -> unscale
 average (``use_ema``) -> constraints -> ``iterations += 1``.
 
 Subclasses own only ``build`` (slot variables), ``update_step`` and ``get_config``.
-``update_step(gradient, variable, learning_rate)`` receives NumPy arrays and a float
-and updates ``variable._value`` in place, with ``out=`` into ``self._scratch(variable)``,
-a preallocated buffer shaped like the variable, so a step allocates nothing. Built-in
-subclasses reach their buffers only through ``_slot``/``_scratch``, which lets the
-base update a big variable as two halves on two threads when that is measured to be
-faster (see :mod:`tapeflow.keras.optimizers.parallel`).
+``update_step(gradient, variable, learning_rate)`` receives a NumPy gradient, the
+Variable and a float, and updates the variable (``variable.assign_sub(...)``, or in
+place through ``variable.buffer``); ``self._get_variable_index(variable)`` indexes
+the slot lists that ``build`` made. The built-in optimizers add their speed (packed
+small models, two-thread halves of big variables, preallocated scratch) through the
+:class:`~tapeflow.keras.optimizers.fast.FastUpdates` mixin, which overrides
+``_backend_update_step`` and ``gradient_buffers``.
 
 Example:
     >>> import tapeflow as tf
@@ -24,21 +25,20 @@ Example:
     (array([0.9, 2.1], dtype=float32), 1)
 """
 import re
-import time
 import warnings
 
 import numpy as np
 
-from tapeflow.keras.losses.loss import auto_name
-from tapeflow.keras.optimizers import packing as K
+from tapeflow.keras.api_export import keras_export
+from tapeflow.keras.utils.naming import auto_name
 from tapeflow.keras.optimizers.clipping import clip_gradients
-from tapeflow.keras.optimizers import parallel as P
 from tapeflow.keras.optimizers import schedules as S
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Optimizer"]
 
 
+@keras_export("keras.optimizers")
 class Optimizer:
     """Base class of Keras optimizers (see the module docstring for the step order).
 
@@ -78,7 +78,7 @@ class Optimizer:
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: "
                              f"ema_momentum={ema_momentum}")
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self))
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm
         self.use_ema, self.ema_momentum = use_ema, ema_momentum
@@ -89,10 +89,7 @@ class Optimizer:
         self._variables = []
         self._trainable_variables = []
         self._index = {}
-        self._scratch_views = {}
-        self._slot_lists, self._packed = [], None  # see optimizers/packing.py
         self._exclude_ids, self._exclude_pattern = set(), None
-        self._split_policy = P.SplitPolicy()
         self._iterations = self._track(Variable(np.int64(0), trainable=False, name="iteration",
                                                 path=f"{self.name}/iteration"))
         self._learning_rate = self._make_learning_rate(learning_rate)
@@ -187,7 +184,6 @@ class Optimizer:
         for variable in trainable_variables:
             for slots, slot_name, init in zip(lists, names, inits):
                 slots.append(self.add_variable_from_reference(variable, slot_name, init))
-        self._slot_lists.extend(lists)
         return lists[0] if isinstance(name, str) else lists
 
     def build(self, var_list):
@@ -201,33 +197,11 @@ class Optimizer:
         if self.gradient_accumulation_steps:
             self._accumulated = [self.add_variable_from_reference(v, "gradient_accumulator")
                                  for v in var_list]
-        self._allocate_scratch(var_list)
         self.built = True
 
-    def _allocate_scratch(self, var_list):
-        """One flat buffer per dtype, sized for the largest variable, viewed per variable."""
-        sizes = {}
-        for v in var_list:
-            dt = v._value.dtype
-            sizes[dt] = max(sizes.get(dt, 0), v._value.size)
-        flat = {dt: (np.empty(n, dt), np.empty(n, dt)) for dt, n in sizes.items()}
-        self._scratch_views = {
-            id(v): tuple(b[:v._value.size].reshape(v._value.shape) for b in flat[v._value.dtype])
-            for v in var_list}
-
-    def _scratch(self, variable, which=0):
-        """A preallocated buffer shaped like ``variable`` (two per variable: 0 and 1)."""
-        if type(variable) in (P.Half, K.Packed):
-            return variable.scratch[which]
-        return self._scratch_views[id(variable)][which]
-
-    def _slot(self, slots, variable):
-        """The NumPy buffer of ``variable``'s slot in the list ``slots``."""
-        if type(variable) is P.Half:
-            return slots[variable.index]._value.reshape(-1)[variable.span]
-        if type(variable) is K.Packed:
-            return variable.slots[id(slots)]
-        return slots[self._index[id(variable)]]._value
+    def _get_variable_index(self, variable):
+        """The position of ``variable`` in the built list (and in each slot list)."""
+        return self._index[id(variable)]
 
     # ----------------------------------------------------------------------- apply
     def apply_gradients(self, grads_and_vars):
@@ -281,59 +255,36 @@ class Optimizer:
         self._apply_weight_decay(variables, lr)
         self._backend_update_step(grads, variables, lr)
 
-    # Built-in subclasses touch buffers only via _slot/_scratch, element-wise, so their
-    # update_step can run on a packed buffer; _splittable: on halves, on two threads.
-    _elementwise = _splittable = False
-
-    def _declares(self, flag):
-        """True only if the class that defines ``update_step`` sets ``flag``: a user
-        subclass overriding ``update_step`` must always receive whole Variables."""
-        cls = type(self)
-        if "_declared" not in cls.__dict__:  # once per class
-            owner = next(c for c in cls.__mro__ if "update_step" in c.__dict__)
-            cls._declared = {f: bool(owner.__dict__.get(f, False))
-                             for f in ("_elementwise", "_splittable")}
-        return cls._declared[flag]
-
-    def _can_split(self):
-        return self._declares("_splittable")
-
     def _backend_update_step(self, grads, variables, learning_rate):
-        if self._packed is None and len(variables) == len(self._trainable_variables):
-            self._packed = self._declares("_elementwise") and \
-                K.pack(variables, self._slot_lists) or False  # False: tried, not packed
-        flat = self._packed.gather(grads) if self._packed and \
-            self._packed.covers(variables) else None
-        if flat is not None:
-            self.update_step(flat, self._packed, learning_rate)
-            return
-        splittable = self._can_split()
-        if not splittable or all(v._value.size < P.PARALLEL_MIN_SIZE for v in variables):
-            for g, v in zip(grads, variables):
-                self.update_step(g, v, learning_rate)
-            return
-        big = [v._value.size >= P.PARALLEL_MIN_SIZE and v._value.flags.c_contiguous
-               for v in variables]
-        pool = P.pool() if any(big) else None
-        split, timed = self._split_policy.next() if pool is not None else (False, False)
-        start = time.perf_counter() if timed else 0.0
-        for g, v, b in zip(grads, variables, big):
-            if not (split and b):
-                self.update_step(g, v, learning_rate)
-                continue
-            i = self._index[id(v)]
-            (g1, h1), (g2, h2) = P.halves(g, v, i, self._scratch_views[id(v)])
-            job = pool.submit(self.update_step, g2, h2, learning_rate)
-            try:
-                self.update_step(g1, h1, learning_rate)
-            finally:
-                job.result()  # never leave the other half running (or its error unseen)
-        if timed:
-            self._split_policy.record(split, time.perf_counter() - start)
+        """Run ``update_step`` per variable (a fast path overrides this: fast.py)."""
+        for g, v in zip(grads, variables):
+            self.update_step(g, v, learning_rate)
+
+    def gradient_buffers(self, variables):
+        """Arrays the caller may write ``variables``' gradients into before ``apply``
+        (one per variable), or None to let the caller choose (the default)."""
+        return None
+
+    def _owns_gradients(self, grads):
+        """True for gradients written into this optimizer's own ``gradient_buffers``:
+        they need no checks."""
+        return False
 
     def update_step(self, gradient, variable, learning_rate):
-        """Update ``variable._value`` in place from ``gradient`` (subclasses implement)."""
+        """Update ``variable`` from ``gradient`` (subclasses implement)."""
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
+
+    def assign(self, variable, value):
+        """``variable = value`` (Keras 3's helper for ``update_step``)."""
+        variable.assign(value)
+
+    def assign_add(self, variable, value):
+        """``variable += value``."""
+        variable.assign_add(value)
+
+    def assign_sub(self, variable, value):
+        """``variable -= value``."""
+        variable.assign_sub(value)
 
     def _check_known(self, variables):
         for v in variables:
@@ -345,7 +296,7 @@ class Optimizer:
                     f"a new set of variables, you should recreate a new optimizer instance.")
 
     def _filter_empty(self, grads, variables):
-        if self._packed and self._packed.owns(grads):
+        if self._owns_gradients(grads):
             return grads, variables  # fit's own gradient buffers: nothing to check
         kept_g, kept_v, missing = [], [], []
         for g, v in zip(grads, variables):
@@ -396,7 +347,7 @@ class Optimizer:
     # ------------------------------------------------------- accumulation and EMA
     def _accumulate_and_update(self, grads, variables):
         steps = self.gradient_accumulation_steps
-        accs = [self._slot(self._accumulated, v) for v in variables]
+        accs = [self._accumulated[self._get_variable_index(v)].buffer for v in variables]
         if (int(self._iterations._value) + 1) % steps:
             for g, acc in zip(grads, accs):
                 acc += g

@@ -1,12 +1,15 @@
 """Nadam: Adam with Nesterov momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Nadam"]
 
 
-class Nadam(Optimizer):
+@keras_export("keras.optimizers")
+class Nadam(FastUpdates, Optimizer):
     r"""Nadam (Dozat, 2015) with Keras's momentum schedule (decay 0.96).
 
     At step :math:`t` (``iterations + 1``):

@@ -1,12 +1,15 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
+from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["SGD"]
 
 
-class SGD(Optimizer):
+@keras_export("keras.optimizers")
+class SGD(FastUpdates, Optimizer):
     r"""Gradient descent with optional momentum.
 
     Update rule for a weight :math:`w` with gradient :math:`g` and learning rate

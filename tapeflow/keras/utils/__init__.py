@@ -1,6 +1,8 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed`` and
-(loaded on first use) ``get_file``, ``Progbar``, ``image_dataset_from_directory``,
-``text_dataset_from_directory`` and the custom-object helpers of
+(loaded on first use) ``get_file``, ``Progbar``, ``pad_sequences``,
+``timeseries_dataset_from_array``, ``split_dataset``, ``image_dataset_from_directory``,
+``text_dataset_from_directory``, the image helpers (``load_img``, ``img_to_array``,
+``array_to_img``, ``save_img``) and the custom-object helpers of
 ``keras.saving`` (``register_keras_serializable``, ``custom_object_scope``,
 ``get_custom_objects``, ``serialize_keras_object``, ``deserialize_keras_object``).
 
@@ -14,8 +16,13 @@ import importlib
 from tapeflow.keras.utils.numerical_utils import normalize, set_random_seed, to_categorical
 
 _LAZY = {"get_file": "tapeflow.keras.utils.file_utils", "Progbar": "tapeflow.keras.progbar",
+         "pad_sequences": "tapeflow.keras.utils.sequence_utils",
+         "timeseries_dataset_from_array": "tapeflow.keras.utils.timeseries_utils",
+         "split_dataset": "tapeflow.keras.utils.dataset_utils",
          "image_dataset_from_directory": "tapeflow.keras.utils.image_dataset",
-         "text_dataset_from_directory": "tapeflow.keras.utils.dataset_utils"}
+         "text_dataset_from_directory": "tapeflow.keras.utils.directory_dataset"}
+_LAZY.update(dict.fromkeys(["load_img", "img_to_array", "array_to_img", "save_img"],
+                           "tapeflow.keras.utils.image_utils"))
 _LAZY.update(dict.fromkeys(
     ["register_keras_serializable", "custom_object_scope", "CustomObjectScope",
      "get_custom_objects", "get_registered_name", "get_registered_object",

@@ -1,7 +1,7 @@
 """``keras.utils.image_dataset_from_directory``: batches of decoded, resized images.
 
 Files are indexed, shuffled and split as in
-:mod:`tapeflow.keras.utils.dataset_utils`. Each image is decoded by Pillow (JPEG, PNG,
+:mod:`tapeflow.keras.utils.directory_dataset`. Each image is decoded by Pillow (JPEG, PNG,
 BMP, GIF: the first frame), converted to ``color_mode`` ("rgb", "grayscale", "rgba")
 and resized to ``image_size`` as ``tf.image.resize`` does: "bilinear" (the default) and
 "nearest" follow TensorFlow's half-pixel-center formulas without antialiasing; the
@@ -17,7 +17,7 @@ Example:
 """
 import numpy as np
 
-from tapeflow.keras.utils import dataset_utils
+from tapeflow.keras.utils import directory_dataset as dataset_utils
 
 __all__ = ["image_dataset_from_directory", "resize_bilinear", "resize_nearest",
            "load_image", "require_pillow"]

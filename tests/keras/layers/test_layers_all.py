@@ -52,6 +52,22 @@ CASES = [
     (L.Minimum, {}, [(2, 3), (2, 3)], (2, 3), 0, []),
     (L.Concatenate, {"axis": -1}, [(2, 3), (2, 2)], (2, 5), 0, []),
     (L.Concatenate, {"axis": 1}, [(2, 3, 4), (2, 1, 4)], (2, 4, 4), 0, []),
+    (L.ZeroPadding2D, {}, (2, 3, 4, 2), (2, 5, 6, 2), 0, []),
+    (L.ZeroPadding2D, {"padding": ((1, 0), (2, 3)), "data_format": "channels_first"},
+     (2, 2, 3, 4), (2, 2, 4, 9), 0, []),
+    (L.Cropping2D, {"cropping": ((1, 0), (1, 2))}, (2, 3, 4, 2), (2, 2, 1, 2), 0, []),
+    (L.Cropping2D, {"cropping": 1, "data_format": "channels_first"}, (2, 2, 4, 5),
+     (2, 2, 2, 3), 0, []),
+    (L.UpSampling2D, {}, (2, 3, 4, 2), (2, 6, 8, 2), 0, []),
+    (L.UpSampling2D, {"size": (2, 3), "interpolation": "bilinear"}, (2, 3, 4, 2),
+     (2, 6, 12, 2), 0, []),
+    (L.Permute, {"dims": (2, 1)}, (2, 3, 4), (2, 4, 3), 0, []),
+    (L.RepeatVector, {"n": 3}, (2, 4), (2, 3, 4), 0, []),
+    (L.LayerNormalization, {}, (2, 3), (2, 3), 2, [(3,), (3,)]),
+    (L.LayerNormalization, {"axis": [1, 2], "center": False}, (2, 3, 4), (2, 3, 4), 1,
+     [(3, 4)]),
+    (L.LayerNormalization, {"rms_scaling": True, "epsilon": 0.1}, (2, 5), (2, 5), 1,
+     [(5,)]),
 ]
 
 
