@@ -81,16 +81,40 @@ class TensorSlicesDataset(Dataset):
         return structure.pack(self._structure, rows)
 
 
-class RangeDataset(TensorSlicesDataset):
-    """``Dataset.range``: int64 scalars ``start, start + step, ...`` below ``stop``."""
+class RangeDataset(Dataset):
+    """``Dataset.range``: int64 scalars ``start, start + step, ...`` below ``stop``,
+    computed on demand (a row-index source whose row ``i`` is ``start + i * step``)."""
 
     _tf_name = "_RangeDataset"
+    _CHUNK = 1 << 16
 
     def __init__(self, *args, dtype="int64"):
         if not 1 <= len(args) <= 3:
             raise TypeError(f"Dataset.range takes 1 to 3 integers (stop, or start, stop[, "
                             f"step]); got {len(args)} arguments.")
-        super().__init__(np.arange(*[int(a) for a in args], dtype=dtypes.as_dtype(dtype)._np))
+        self._range = range(*[int(a) for a in args])
+        self._dtype = dtypes.as_dtype(dtype)._np
+
+    def _index_source(self):
+        return self
+
+    def _index_chunks(self):
+        n = len(self._range)
+        for lo in range(0, n, self._CHUNK):
+            yield np.arange(lo, min(lo + self._CHUNK, n))
+
+    def _cardinality(self):
+        return len(self._range)
+
+    def _spec(self):
+        return TensorSpec((), self._dtype)
+
+    def _element_at(self, i):
+        return np.array(self._range[i], self._dtype)
+
+    def _gather(self, idx):
+        r = self._range
+        return (r.start + np.asarray(idx) * r.step).astype(self._dtype)
 
 
 class TensorsDataset(Dataset):
