@@ -14,7 +14,7 @@ import importlib
 __version__ = "3.15.0"  # the Keras version whose behaviour and file format tapeflow follows
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
-               "initializers", "layers", "losses", "metrics", "models", "optimizers",
+               "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
                "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
