@@ -208,6 +208,13 @@ def model_to_dot_source(model, show_shapes=False, show_dtype=False, show_layer_n
     return "\n".join(head + dot.lines + ["}"]) + "\n"
 
 
+def _check_kwargs(kwargs):
+    if kwargs.pop("layer_range", None) is not None:
+        raise ValueError("Argument `layer_range` is no longer supported.")
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+
+
 def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True,
                  rankdir="TB", expand_nested=False, dpi=200, subgraph=False,
                  show_layer_activations=False, show_trainable=False, splines="ortho",
@@ -234,10 +241,7 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
         >>> from IPython.display import SVG  # doctest: +SKIP
         >>> SVG(model_to_dot(model).create(prog="dot", format="svg"))  # doctest: +SKIP
     """
-    if kwargs.pop("layer_range", None) is not None:
-        raise ValueError("Argument `layer_range` is no longer supported.")
-    if kwargs:
-        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+    _check_kwargs(kwargs)
     source = model_to_dot_source(model, show_shapes, show_dtype, show_layer_names, rankdir,
                                  expand_nested, dpi, subgraph, show_layer_activations,
                                  show_trainable, splines)
@@ -306,10 +310,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
         >>> plot_model(keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]),
         ...            to_file="model.png", show_shapes=True)  # doctest: +SKIP
     """
-    if kwargs.pop("layer_range", None) is not None:
-        raise ValueError("Argument `layer_range` is no longer supported.")
-    if kwargs:
-        raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
+    _check_kwargs(kwargs)
     source = model_to_dot_source(model, show_shapes, show_dtype, show_layer_names, rankdir,
                                  expand_nested, dpi, False, show_layer_activations,
                                  show_trainable, splines)
