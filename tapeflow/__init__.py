@@ -71,7 +71,7 @@ def is_tensor(x):
 
 def __getattr__(name):
     # keras is imported on first use so that `import tapeflow` stays light.
-    if name == "keras":
+    if name in ("keras", "summary"):  # tf.summary (event files) also loads on first use
         import importlib
-        return importlib.import_module("tapeflow.keras")
+        return importlib.import_module(f"tapeflow.{name}")
     raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")

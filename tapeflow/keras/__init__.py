@@ -11,7 +11,7 @@ Example:
 """
 import importlib
 
-__version__ = "3.15.0"  # the Keras version whose behaviour and file format tapeflow follows
+from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version followed)
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
@@ -19,7 +19,7 @@ _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
     "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",
-    "Variable": "tapeflow", "KerasTensor": "tapeflow.keras.layers",
+    "Variable": "tapeflow.tensor", "KerasTensor": "tapeflow.keras.layers",
 }
 
 

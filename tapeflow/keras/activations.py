@@ -13,6 +13,8 @@ Example:
     >>> activations.serialize(activations.get(None))
     'linear'
 """
+from tapeflow.keras._objects import deserialize_layer, deserialize_object, serialize_layer
+from tapeflow.keras.api_export import export_info, keras_export, public_names
 from tapeflow.ops import math as m
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
@@ -29,6 +31,7 @@ def _x(x):
     return x if hasattr(x, "_value") else to_tensor(x, "float32")
 
 
+@keras_export("keras.activations")
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit with Keras's options.
 
@@ -61,66 +64,79 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     return y
 
 
+@keras_export("keras.activations")
 def relu6(x):
     """``min(max(x, 0), 6)``."""
     return nn.relu6(_x(x))
 
 
+@keras_export("keras.activations")
 def leaky_relu(x, negative_slope=0.2):
     """``x`` for ``x > 0``, else ``negative_slope * x``."""
     return nn.leaky_relu(_x(x), alpha=negative_slope)
 
 
+@keras_export("keras.activations")
 def elu(x, alpha=1.0):
     """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``."""
     return nn.elu(_x(x), alpha=alpha)
 
 
+@keras_export("keras.activations")
 def selu(x):
     """``1.05070098 * elu(x, 1.67326324)``: self-normalising."""
     return nn.selu(_x(x))
 
 
+@keras_export("keras.activations")
 def sigmoid(x):
     """``1 / (1 + exp(-x))``."""
     return nn.sigmoid(_x(x))
 
 
+@keras_export("keras.activations")
 def hard_sigmoid(x):
     """``relu6(x + 3) / 6``: a piecewise-linear sigmoid."""
     return m.divide(nn.relu6(m.add(_x(x), 3.0)), 6.0)
 
 
+@keras_export("keras.activations")
 def tanh(x):
     """Hyperbolic tangent."""
     return m.tanh(_x(x))
 
 
+@keras_export("keras.activations")
 def hard_tanh(x):
     """``clip(x, -1, 1)``."""
     return clip_by_value(_x(x), -1.0, 1.0)
 
 
+@keras_export("keras.activations")
 def softmax(x, axis=-1):
     """``exp(x) / sum(exp(x))`` along ``axis`` (probabilities summing to 1)."""
     return nn.softmax(_x(x), axis=axis)
 
 
+@keras_export("keras.activations")
 def log_softmax(x, axis=-1):
     """``x - logsumexp(x)`` along ``axis``, computed stably."""
     return nn.log_softmax(_x(x), axis=axis)
 
 
+@keras_export("keras.activations")
 def softplus(x):
     """``log(1 + exp(x))``."""
     return nn.softplus(_x(x))
 
 
+@keras_export("keras.activations")
 def softsign(x):
     """``x / (1 + |x|)``."""
     return nn.softsign(_x(x))
 
 
+@keras_export("keras.activations")
 def silu(x):
     """``x * sigmoid(x)`` (also called swish)."""
     return nn.silu(_x(x))
@@ -129,6 +145,7 @@ def silu(x):
 swish = silu
 
 
+@keras_export("keras.activations")
 def hard_silu(x):
     """``x * hard_sigmoid(x)`` (also called hard_swish)."""
     x = _x(x)
@@ -138,32 +155,38 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+@keras_export("keras.activations")
 def gelu(x, approximate=False):
     """Gaussian error linear unit: ``x * Phi(x)`` (exact erf form by default)."""
     return nn.gelu(_x(x), approximate=approximate)
 
 
+@keras_export("keras.activations")
 def exponential(x):
     """``exp(x)``."""
     return m.exp(_x(x))
 
 
+@keras_export("keras.activations")
 def mish(x):
     """``x * tanh(softplus(x))``."""
     x = _x(x)
     return m.multiply(x, m.tanh(nn.softplus(x)))
 
 
+@keras_export("keras.activations")
 def log_sigmoid(x):
     """``log(sigmoid(x)) = -softplus(-x)``, computed stably."""
     return m.negative(nn.softplus(m.negative(_x(x))))
 
 
+@keras_export("keras.activations")
 def linear(x):
     """The identity: ``x`` unchanged (what ``activation=None`` means)."""
     return _x(x)
 
 
+@keras_export("keras.activations")
 def step(x):
     """Heaviside step: ``1`` where ``x > 0``, else ``0``, with a zero gradient.
 
@@ -180,11 +203,8 @@ def step(x):
     return nn.relu(m.sign(_x(x)))
 
 
-_ALL = [relu, relu6, leaky_relu, elu, selu, sigmoid, hard_sigmoid, tanh, hard_tanh,
-        softmax, log_softmax, softplus, softsign, silu, hard_silu, gelu, exponential,
-        mish, log_sigmoid, linear, step]
-_BY_NAME = {f.__name__: f for f in _ALL}
-_BY_NAME.update(swish=silu, hard_swish=hard_silu)
+keras_export("keras.activations", name="swish")(silu)
+keras_export("keras.activations", name="hard_swish")(hard_silu)
 
 
 def get(identifier):
@@ -196,9 +216,7 @@ def get(identifier):
     """
     if identifier is None:
         return linear
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
+    if isinstance(identifier, (str, dict)):
         return deserialize(identifier)
     if callable(identifier):
         return identifier
@@ -215,11 +233,9 @@ def serialize(activation):
         return None
     if isinstance(activation, str):
         return activation
-    for name, fn in _BY_NAME.items():
-        if fn is activation and name not in ("swish", "hard_swish"):
-            return name
+    if export_info(activation) == ("keras.activations", None):
+        return activation.__name__
     if hasattr(activation, "get_config") and hasattr(activation, "call"):
-        from tapeflow.keras.layers import serialize as serialize_layer
         return serialize_layer(activation)
     name = getattr(activation, "__name__", None)
     if name is None or name == "<lambda>":
@@ -231,27 +247,13 @@ def serialize(activation):
 
 
 def deserialize(config, custom_objects=None):
-    """Inverse of :func:`serialize`: a name or dict back to the function."""
-    if isinstance(config, str):
-        from tapeflow.keras._objects import lookup_custom
-        custom = lookup_custom([config], custom_objects)
-        if custom is not None:
-            return custom
-        if config in _BY_NAME:
-            return _BY_NAME[config]
-        raise ValueError(f"Unknown activation function: {config!r}. Known: "
-                         f"{', '.join(sorted(_BY_NAME))}. A custom function must be "
-                         f"passed via custom_objects.")
+    """Inverse of :func:`serialize`: a name or dict back to the function (a layer's
+    dict, e.g. ``ReLU``'s, back to the layer)."""
+    if isinstance(config, str) or isinstance(config, dict) and \
+            config.get("class_name") == "function":
+        return deserialize_object(config, public_names("keras.activations"),
+                                  "activation function", custom_objects)
     if isinstance(config, dict):
-        if config.get("class_name") == "function":
-            registered = config.get("registered_name")
-            if registered and registered != "function":
-                from tapeflow.keras._objects import lookup_custom
-                custom = lookup_custom([registered], custom_objects)
-                if custom is not None:
-                    return custom
-            return deserialize(config.get("config"), custom_objects)
-        from tapeflow.keras.layers import deserialize as deserialize_layer
         return deserialize_layer(config, custom_objects=custom_objects)
     if callable(config):
         return config

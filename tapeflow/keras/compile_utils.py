@@ -16,20 +16,12 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras import losses as losses_module
+from tapeflow.keras import metrics as metrics_module
 from tapeflow.tape import flatten
 from tapeflow.tensor import Tensor
 
 __all__ = ["CompileLoss", "CompileMetrics", "output_names_for"]
-
-
-def _losses():
-    from tapeflow.keras import losses
-    return losses
-
-
-def _metrics():
-    from tapeflow.keras import metrics
-    return metrics
 
 
 def _np(v):
@@ -117,14 +109,14 @@ def get_loss(identifier, y_true, y_pred):
         identifier = {"binary": "binary_crossentropy",
                       "sparse": "sparse_categorical_crossentropy",
                       "categorical": "categorical_crossentropy"}[_shape_kind(y_true, y_pred)]
-    return _losses().get(identifier)
+    return losses_module.get(identifier)
 
 
 def get_metric(identifier, y_true, y_pred):
     """A Metric for ``identifier``; a string identifier also becomes the metric's name."""
     if identifier is None:
         return None
-    metrics = _metrics()
+    metrics = metrics_module
     key = identifier.lower() if isinstance(identifier, str) else None
     if key in ("accuracy", "acc"):
         metric = metrics.resolve_accuracy(_np(y_true), _np(y_pred))
@@ -188,7 +180,7 @@ class CompileLoss:
             raise ValueError(f"No loss to compute: compile(loss=...) gives no loss for any of "
                              f"the model's outputs {names}.")
         if len(self._flat) > 1:
-            mean = _metrics().Mean
+            mean = metrics_module.Mean
             self.metrics = [mean(name=f"{name}_loss") for _, _, _, name in self._flat]
         self._names = names
         self.built = True

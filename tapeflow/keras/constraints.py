@@ -8,7 +8,8 @@ Example:
     >>> NonNeg()(tf.constant([-1.0, 2.0])).numpy()
     array([0., 2.], dtype=float32)
 """
-from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
+from tapeflow.keras._objects import classes_only, deserialize_object, get_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.ops import math as m
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
@@ -19,6 +20,7 @@ __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get",
 _EPS = 1e-7
 
 
+@keras_export("keras.constraints")
 class Constraint:
     """Base class: ``__call__(w)`` returns the projected weight."""
 
@@ -37,6 +39,7 @@ def _norms(w, axis):
     return m.sqrt(m.reduce_sum(m.square(w), axis=axis, keepdims=True))
 
 
+@keras_export("keras.constraints")
 class MaxNorm(Constraint):
     """Rescale each slice along ``axis`` whose L2 norm exceeds ``max_value``."""
 
@@ -52,6 +55,7 @@ class MaxNorm(Constraint):
         return {"max_value": self.max_value, "axis": self.axis}
 
 
+@keras_export("keras.constraints")
 class MinMaxNorm(Constraint):
     """Keep slice norms in ``[min_value, max_value]``, moving a fraction ``rate`` there."""
 
@@ -69,6 +73,7 @@ class MinMaxNorm(Constraint):
                 "axis": self.axis}
 
 
+@keras_export("keras.constraints")
 class NonNeg(Constraint):
     """Set negative entries to zero."""
 
@@ -76,6 +81,7 @@ class NonNeg(Constraint):
         return nn.relu(w)
 
 
+@keras_export("keras.constraints")
 class UnitNorm(Constraint):
     """Scale each slice along ``axis`` to unit L2 norm."""
 
@@ -90,7 +96,6 @@ class UnitNorm(Constraint):
 
 
 max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-_CLASSES = {c.__name__: c for c in (MaxNorm, MinMaxNorm, NonNeg, UnitNorm)}
 _ALIASES = {"max_norm": ("MaxNorm", {}), "min_max_norm": ("MinMaxNorm", {}),
             "non_neg": ("NonNeg", {}), "unit_norm": ("UnitNorm", {})}
 
@@ -102,7 +107,8 @@ def serialize(constraint):
 
 def deserialize(config, custom_objects=None):
     """A constraint from its dict or name."""
-    return deserialize_object(config, _CLASSES, "constraint", custom_objects, _ALIASES)
+    return deserialize_object(config, classes_only(public_names("keras.constraints")), "constraint",
+                              custom_objects, _ALIASES)
 
 
 def get(identifier):

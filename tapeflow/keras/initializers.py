@@ -20,7 +20,8 @@ import math
 
 import numpy as np
 
-from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
+from tapeflow.keras._objects import classes_only, deserialize_object, get_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.ops import random as _random
 from tapeflow.tensor import Tensor
 
@@ -52,6 +53,7 @@ def compute_fans(shape, input_axes=None, output_axes=None):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
+@keras_export("keras.initializers")
 class Initializer:
     """Base class: subclasses implement ``__call__(shape, dtype=None)``."""
 
@@ -86,6 +88,7 @@ class _Seeded(Initializer):
             else _random._generator(None)
 
 
+@keras_export("keras.initializers")
 class Zeros(Initializer):
     """All zeros."""
 
@@ -93,6 +96,7 @@ class Zeros(Initializer):
         return Tensor(np.zeros(tuple(shape), _np_dtype(dtype)))
 
 
+@keras_export("keras.initializers")
 class Ones(Initializer):
     """All ones."""
 
@@ -100,6 +104,7 @@ class Ones(Initializer):
         return Tensor(np.ones(tuple(shape), _np_dtype(dtype)))
 
 
+@keras_export("keras.initializers")
 class Constant(Initializer):
     """Every entry equal to ``value`` (a scalar)."""
 
@@ -113,6 +118,7 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
+@keras_export("keras.initializers")
 class RandomNormal(_Seeded):
     """Samples from N(mean, stddev**2)."""
 
@@ -128,6 +134,7 @@ class RandomNormal(_Seeded):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
+@keras_export("keras.initializers")
 class RandomUniform(_Seeded):
     """Samples from U(minval, maxval)."""
 
@@ -153,6 +160,7 @@ def _truncated(rng, shape):
     return v
 
 
+@keras_export("keras.initializers")
 class TruncatedNormal(_Seeded):
     """Normal samples, redrawn beyond two standard deviations of the mean."""
 
@@ -168,6 +176,7 @@ class TruncatedNormal(_Seeded):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
 
 
+@keras_export("keras.initializers")
 class VarianceScaling(_Seeded):
     """Samples scaled to the weight's fan: variance ``scale / n``.
 
@@ -225,8 +234,8 @@ def _preset(name, scale, mode, distribution, doc):
     def get_config(self):
         return {"seed": self.seed, "input_axes": self.input_axes,
                 "output_axes": self.output_axes}
-    return type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
-                                           "__doc__": doc, "__module__": __name__})
+    return keras_export("keras.initializers")(type(name, (VarianceScaling,), {
+        "__init__": __init__, "get_config": get_config, "__doc__": doc, "__module__": __name__}))
 
 
 GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform",
@@ -244,6 +253,7 @@ LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform",
                        "U(-limit, limit), limit = sqrt(3 / fan_in).")
 
 
+@keras_export("keras.initializers")
 class Orthogonal(_Seeded):
     """A (semi-)orthogonal matrix times ``gain``, from the QR of a normal sample."""
 
@@ -267,6 +277,7 @@ class Orthogonal(_Seeded):
         return {"gain": self.gain, "seed": self.seed}
 
 
+@keras_export("keras.initializers")
 class Identity(Initializer):
     """``gain`` times the identity matrix (2-D shapes only)."""
 
@@ -284,10 +295,6 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
-_CLASSES = {c.__name__: c for c in (
-    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling,
-    GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal, LecunUniform,
-    Orthogonal, Identity)}
 _ALIASES = {
     "zeros": ("Zeros", {}), "ones": ("Ones", {}), "constant": ("Constant", {}),
     "random_normal": ("RandomNormal", {}), "random_uniform": ("RandomUniform", {}),
@@ -314,7 +321,8 @@ def serialize(initializer):
 
 def deserialize(config, custom_objects=None):
     """An initializer from its dict (or a name)."""
-    return deserialize_object(config, _CLASSES, "initializer", custom_objects, _ALIASES)
+    return deserialize_object(config, classes_only(public_names("keras.initializers")), "initializer",
+                              custom_objects, _ALIASES)
 
 
 def get(identifier):

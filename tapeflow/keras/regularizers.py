@@ -10,7 +10,8 @@ Example:
     >>> float(L2(0.5)(tf.constant([1.0, 2.0])))   # 0.5 * (1 + 4)
     2.5
 """
-from tapeflow.keras._objects import deserialize_object, get_object, serialize_object
+from tapeflow.keras._objects import classes_only, deserialize_object, get_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.ops import math as m
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
@@ -29,6 +30,7 @@ def _factor(value, name):
     return value
 
 
+@keras_export("keras.regularizers")
 class Regularizer:
     """Base class: ``__call__(x)`` returns a scalar penalty tensor."""
 
@@ -47,6 +49,7 @@ class Regularizer:
         return f"{type(self).__name__}({args})"
 
 
+@keras_export("keras.regularizers")
 class L1L2(Regularizer):
     """``l1 * sum(|x|) + l2 * sum(x**2)`` (both default to 0)."""
 
@@ -69,6 +72,7 @@ class L1L2(Regularizer):
         return {"l1": self.l1, "l2": self.l2}
 
 
+@keras_export("keras.regularizers")
 class L1(Regularizer):
     """``l1 * sum(|x|)``, default ``l1=0.01``."""
 
@@ -82,6 +86,7 @@ class L1(Regularizer):
         return {"l1": self.l1}
 
 
+@keras_export("keras.regularizers")
 class L2(Regularizer):
     """``l2 * sum(x**2)``, default ``l2=0.01``."""
 
@@ -95,6 +100,7 @@ class L2(Regularizer):
         return {"l2": self.l2}
 
 
+@keras_export("keras.regularizers")
 class OrthogonalRegularizer(Regularizer):
     """``factor * mean(|off-diagonal of normalised W^T W|)`` over rows or columns."""
 
@@ -131,7 +137,6 @@ def l1_l2(l1=0.01, l2=0.01):
 l1, l2 = L1, L2
 orthogonal_regularizer = OrthogonalRegularizer
 
-_CLASSES = {c.__name__: c for c in (L1, L2, L1L2, OrthogonalRegularizer)}
 _ALIASES = {"l1": ("L1", {}), "l2": ("L2", {}), "l1_l2": ("L1L2", {"l1": 0.01, "l2": 0.01}),
             "orthogonal_regularizer": ("OrthogonalRegularizer", {})}
 
@@ -143,7 +148,8 @@ def serialize(regularizer):
 
 def deserialize(config, custom_objects=None):
     """A regularizer from its dict or name."""
-    return deserialize_object(config, _CLASSES, "regularizer", custom_objects, _ALIASES)
+    return deserialize_object(config, classes_only(public_names("keras.regularizers")), "regularizer",
+                              custom_objects, _ALIASES)
 
 
 def get(identifier):

@@ -25,8 +25,11 @@ import warnings
 import numpy as np
 
 from tapeflow.keras import data_adapter as da
+from tapeflow.keras import metrics as metrics_module
+from tapeflow.keras import optimizers
 from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
 from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
+from tapeflow.keras.serialization_lib import deserialize_keras_object, serialize_keras_object
 from tapeflow.keras.single_batch import SingleBatchMethods
 from tapeflow.keras.traced_step import TracedTrainStep
 from tapeflow.ops import math as M
@@ -101,8 +104,6 @@ class Trainer(SingleBatchMethods):
                 steps only.
             steps_per_execution, jit_compile, auto_scale_loss: accepted for compatibility.
         """
-        from tapeflow.keras import metrics as metrics_module
-        from tapeflow.keras import optimizers
         output_names = getattr(self, "output_names", None)
         _set(self, "optimizer", optimizers.get(optimizer))
         _set(self, "loss", loss)
@@ -487,12 +488,10 @@ class Trainer(SingleBatchMethods):
         """The ``compile`` arguments in Keras 3's serialized form ({} if not compiled)."""
         if not self.compiled or self._compile_config is None:
             return {}
-        from tapeflow.keras.saving.serialization import serialize_keras_object
         return serialize_keras_object(self._compile_config)
 
     def compile_from_config(self, config):
         """Compile from :meth:`get_compile_config`'s output (optimizer built if possible)."""
-        from tapeflow.keras.saving.serialization import deserialize_keras_object
         self.compile(**deserialize_keras_object(dict(config)))
         if getattr(self, "built", False) and hasattr(self.optimizer, "build"):
             self.optimizer.build(self.trainable_variables)

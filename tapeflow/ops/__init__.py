@@ -9,7 +9,8 @@ import weakref
 
 import numpy as np
 
-from tapeflow.tensor import TRACING, Tensor, Variable, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import STATE, Tensor, Variable
 
 
 def _install_operators(cls):
@@ -68,8 +69,8 @@ class VariableSlice(Tensor):
 
     def _write(self, value, how, what):
         variable, index = _SLICED[id(self)]
-        if TRACING:
-            escape_trace(f"Variable slice .{what}()")
+        if STATE.traces:
+            value_read(f"Variable slice .{what}()")
         target = variable._value[index]
         arr = np.asarray(value._value if isinstance(value, Tensor) else value)
         try:

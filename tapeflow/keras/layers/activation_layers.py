@@ -7,6 +7,7 @@ Example:
     array([[-0.3,  2. ]], dtype=float32)
 """
 from tapeflow.keras import activations
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 
 __all__ = ["ReLU", "LeakyReLU", "ELU", "Softmax"]
@@ -17,6 +18,7 @@ class _Elementwise(Layer):
         return tuple(input_shape)
 
 
+@keras_export("keras.layers")
 class ReLU(_Elementwise):
     """``relu`` with Keras's options: ``max_value``, ``negative_slope``, ``threshold``."""
 
@@ -44,6 +46,7 @@ class ReLU(_Elementwise):
                 "negative_slope": self.negative_slope, "threshold": self.threshold}
 
 
+@keras_export("keras.layers")
 class LeakyReLU(_Elementwise):
     """``x`` for ``x > 0``, else ``negative_slope * x`` (the layer's default is 0.3)."""
 
@@ -63,6 +66,7 @@ class LeakyReLU(_Elementwise):
         return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
+@keras_export("keras.layers")
 class ELU(_Elementwise):
     """``x`` for ``x > 0``, else ``alpha * (exp(x) - 1)``."""
 
@@ -77,6 +81,7 @@ class ELU(_Elementwise):
         return {**super().get_config(), "alpha": self.alpha}
 
 
+@keras_export("keras.layers")
 class Softmax(_Elementwise):
     """Softmax along ``axis`` (the last by default)."""
 

@@ -13,6 +13,8 @@ import math
 import numpy as np
 
 from tapeflow.keras import activations
+from tapeflow.keras._objects import lookup_custom
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.ops import math as m
@@ -22,6 +24,7 @@ from tapeflow.ops.array import reshape
 __all__ = ["Flatten", "Reshape", "Activation", "Dropout", "Identity", "Lambda"]
 
 
+@keras_export("keras.layers")
 class Flatten(Layer):
     """Flatten every axis but the batch axis: ``(batch, 28, 28)`` -> ``(batch, 784)``."""
 
@@ -55,6 +58,7 @@ class Flatten(Layer):
         return {**super().get_config(), "data_format": self.data_format}
 
 
+@keras_export("keras.layers")
 class Reshape(Layer):
     """Reshape each sample to ``target_shape`` (one entry may be -1)."""
 
@@ -98,6 +102,7 @@ class Reshape(Layer):
         return {**super().get_config(), "target_shape": self.target_shape}
 
 
+@keras_export("keras.layers")
 class Activation(Layer):
     """Apply an activation function, e.g. ``Activation("relu")``."""
 
@@ -115,6 +120,7 @@ class Activation(Layer):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
+@keras_export("keras.layers")
 class Dropout(Layer):
     """Randomly zero a fraction ``rate`` of the inputs during training.
 
@@ -156,6 +162,7 @@ class Dropout(Layer):
                 "noise_shape": self.noise_shape}
 
 
+@keras_export("keras.layers")
 class Identity(Layer):
     """Return the input unchanged."""
 
@@ -168,6 +175,7 @@ class Identity(Layer):
         return input_shape
 
 
+@keras_export("keras.layers")
 class Rescaling(Layer):
     """``inputs * scale + offset``, computed in the layer's float dtype:
     ``Rescaling(1 / 255)`` turns uint8 pixels into floats in [0, 1] inside the model.
@@ -200,6 +208,7 @@ class Rescaling(Layer):
         return config
 
 
+@keras_export("keras.layers")
 class Lambda(Layer):
     """Wrap a Python function as a layer: ``Lambda(lambda x: x ** 2)``.
 
@@ -249,7 +258,6 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from tapeflow.keras._objects import lookup_custom
         config = dict(config)
         fn = config.pop("function")
         found = lookup_custom([fn.get("registered_name"), fn.get("config")], custom_objects) \

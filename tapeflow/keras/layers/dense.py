@@ -12,6 +12,7 @@ Example:
 import numpy as np
 
 from tapeflow.keras import activations, constraints, initializers, regularizers
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.ops import math as m
@@ -42,6 +43,7 @@ def _check_units(units):
     return int(units)
 
 
+@keras_export("keras.layers")
 class Dense(Layer):
     """Just your regular densely-connected NN layer.
 

@@ -8,6 +8,7 @@ Example:
     >>> x._keras_history.operation
     <InputLayer name=pixels, built=True>
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.keras_tensor import KerasTensor, Node
 
@@ -27,6 +28,7 @@ def _standardize_shape(shape, what):
     return shape
 
 
+@keras_export("keras.layers")
 class InputLayer(Layer):
     """The layer behind ``keras.Input``: it holds the input KerasTensor, makes no weights.
 

@@ -7,10 +7,12 @@ Example:
     ...
     ValueError: Input 0 of layer "dense" is incompatible with the layer: expected axis -1 of input shape to have value 784, but received input with shape (32, 28)
 """
+from tapeflow.keras.api_export import keras_export
 
 __all__ = ["InputSpec", "assert_input_compatibility"]
 
 
+@keras_export("keras.layers")
 class InputSpec:
     """Rank, size and shape constraints on one input of a layer."""
 

@@ -9,6 +9,7 @@ Example:
     >>> keras.layers.Concatenate()([np.ones((1, 2)), np.zeros((1, 1))]).numpy()
     array([[1., 1., 0.]], dtype=float32)
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.ops import math as m
 from tapeflow.ops.array import concat
@@ -70,6 +71,7 @@ class _Merge(Layer):
         return out
 
 
+@keras_export("keras.layers")
 class Add(_Merge):
     """Element-wise sum of the inputs."""
 
@@ -77,6 +79,7 @@ class Add(_Merge):
         return m.add(a, b)
 
 
+@keras_export("keras.layers")
 class Subtract(_Merge):
     """``inputs[0] - inputs[1]`` (exactly two inputs)."""
 
@@ -90,6 +93,7 @@ class Subtract(_Merge):
         return m.subtract(a, b)
 
 
+@keras_export("keras.layers")
 class Multiply(_Merge):
     """Element-wise product of the inputs."""
 
@@ -97,6 +101,7 @@ class Multiply(_Merge):
         return m.multiply(a, b)
 
 
+@keras_export("keras.layers")
 class Maximum(_Merge):
     """Element-wise maximum of the inputs."""
 
@@ -104,6 +109,7 @@ class Maximum(_Merge):
         return m.maximum(a, b)
 
 
+@keras_export("keras.layers")
 class Minimum(_Merge):
     """Element-wise minimum of the inputs."""
 
@@ -111,6 +117,7 @@ class Minimum(_Merge):
         return m.minimum(a, b)
 
 
+@keras_export("keras.layers")
 class Average(_Merge):
     """Element-wise mean of the inputs."""
 
@@ -121,6 +128,7 @@ class Average(_Merge):
         return m.add(a, b)
 
 
+@keras_export("keras.layers")
 class Concatenate(_Merge):
     """Join the inputs along ``axis`` (the last by default)."""
 

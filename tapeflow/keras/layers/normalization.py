@@ -17,6 +17,7 @@ Example:
     ([0.044999998062849045], ['gamma', 'beta', 'moving_mean', 'moving_variance'])
 """
 from tapeflow.keras import constraints, initializers, regularizers
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.ops import math as m
@@ -26,6 +27,7 @@ from tapeflow.ops.nn import moments
 __all__ = ["BatchNormalization"]
 
 
+@keras_export("keras.layers")
 class BatchNormalization(Layer):
     """Normalise each feature (along ``axis``) over the batch, then scale and shift.
 

@@ -14,14 +14,15 @@ Example:
 """
 import inspect
 
-from tapeflow.keras._objects import serialize_object
+from tapeflow.keras._objects import classes_only, deserialize_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.keras.losses.classes import (  # noqa: F401
     CLASS_OF_FUNCTION, CLASSES, AutoCrossentropy, BinaryCrossentropy, CategoricalCrossentropy,
     CategoricalHinge, Hinge, Huber, KLDivergence, LogCosh, LossFunctionWrapper,
     MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, Poisson, SparseCategoricalCrossentropy, SquaredHinge)
 from tapeflow.keras.losses.loss import (  # noqa: F401
-    Loss, deserialize_object, reduce_weighted_values)
+    Loss, reduce_weighted_values)
 from tapeflow.keras.losses.regression import (  # noqa: F401
     categorical_hinge, hinge, huber, kl_divergence, log_cosh, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
@@ -44,8 +45,11 @@ ALIASES = {"mse": "mean_squared_error", "MSE": "mean_squared_error",
            "kld": "kl_divergence", "KLD": "kl_divergence",
            "bce": "binary_crossentropy", "BCE": "binary_crossentropy"}
 
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in CLASSES}
-ALL_OBJECTS_DICT.update({"Loss": Loss, "LossFunctionWrapper": LossFunctionWrapper})
+for _alias, _name in ALIASES.items():
+    keras_export("keras.losses", name=_alias)(globals()[_name])
+
+# Every exported loss class by name, then each function's name and alias -> its class.
+ALL_OBJECTS_DICT = classes_only(public_names("keras.losses"))
 ALL_OBJECTS_DICT.update(CLASS_OF_FUNCTION)
 ALL_OBJECTS_DICT.update({alias: CLASS_OF_FUNCTION[name] for alias, name in ALIASES.items()})
 
@@ -62,10 +66,7 @@ def serialize(loss):
 
 def deserialize(config, custom_objects=None):
     """Rebuild a loss from a name or a Keras config dict (inverse of :func:`serialize`)."""
-    obj = deserialize_object(config, ALL_OBJECTS_DICT, "loss", custom_objects)
-    if inspect.isclass(obj):
-        return obj()
-    return obj
+    return deserialize_object(config, ALL_OBJECTS_DICT, "loss", custom_objects)
 
 
 def get(identifier):

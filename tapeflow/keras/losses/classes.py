@@ -12,6 +12,8 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras._objects import deserialize_function, serialize_object
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses import regression as R
 from tapeflow.keras.losses import xent as X
 from tapeflow.keras.losses.loss import Loss, as_float_tensor, squeeze_or_expand_to_same_rank
@@ -29,6 +31,7 @@ BUILTIN_FUNCTIONS = {f.__name__: f for f in (
     R.hinge, R.squared_hinge, R.categorical_hinge)}
 
 
+@keras_export("keras.losses")
 class LossFunctionWrapper(Loss):
     """A Loss around a per-sample function ``fn(y_true, y_pred, **kwargs)``.
 
@@ -58,7 +61,6 @@ class LossFunctionWrapper(Loss):
         return out if isinstance(out, Tensor) else as_float_tensor(out, self._dtype._np)
 
     def get_config(self):
-        from tapeflow.keras._objects import serialize_object
         config = super().get_config()
         config["fn"] = serialize_object(self.fn)
         config.update(self._fn_kwargs)
@@ -66,7 +68,6 @@ class LossFunctionWrapper(Loss):
 
     @classmethod
     def from_config(cls, config):
-        from tapeflow.keras._objects import deserialize_function
         config = dict(config)
         fn = config.pop("fn")
         if isinstance(fn, (dict, str)):
@@ -99,6 +100,7 @@ class _Builtin(LossFunctionWrapper):
         return cls(**config)
 
 
+@keras_export("keras.losses")
 class SparseCategoricalCrossentropy(_Builtin):
     """Cross-entropy for integer labels of shape (n,) or (n, 1).
 
@@ -126,6 +128,7 @@ class SparseCategoricalCrossentropy(_Builtin):
         return values if valid is None else (values, valid)
 
 
+@keras_export("keras.losses")
 class CategoricalCrossentropy(_Builtin):
     """Cross-entropy for one-hot (or probability) targets.
 
@@ -149,6 +152,7 @@ class CategoricalCrossentropy(_Builtin):
                          axis=axis)
 
 
+@keras_export("keras.losses")
 class BinaryCrossentropy(_Builtin):
     """Binary cross-entropy (probabilities clipped, or stable from logits), averaged
     over the last axis.
@@ -172,8 +176,8 @@ class BinaryCrossentropy(_Builtin):
 def _simple(cls_name, fn, default_name, doc):
     def __init__(self, reduction="sum_over_batch_size", name=default_name, dtype=None):
         _Builtin.__init__(self, reduction=reduction, name=name, dtype=dtype)
-    return type(cls_name, (_Builtin,), {"__init__": __init__, "_fn": staticmethod(fn),
-                                        "__doc__": doc, "__module__": __name__})
+    return keras_export("keras.losses")(type(cls_name, (_Builtin,), {
+        "__init__": __init__, "_fn": staticmethod(fn), "__doc__": doc, "__module__": __name__}))
 
 
 MeanSquaredError = _simple("MeanSquaredError", R.mean_squared_error, "mean_squared_error",
@@ -197,6 +201,7 @@ CategoricalHinge = _simple("CategoricalHinge", R.categorical_hinge, "categorical
                            "``max(max((1 - t) * p) - sum(t * p) + 1, 0)``.")
 
 
+@keras_export("keras.losses")
 class Huber(_Builtin):
     """Huber loss: quadratic within ``delta`` of the target, linear beyond.
 

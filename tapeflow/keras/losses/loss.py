@@ -1,5 +1,4 @@
-"""The ``Loss`` base class, Keras's reductions, and the config helpers shared by
-losses, metrics and optimizers.
+"""The ``Loss`` base class and Keras's reductions.
 
 A loss object turns ``(y_true, y_pred)`` into per-sample values with ``call`` and
 reduces them (after sample weights) to one scalar. The default reduction,
@@ -15,26 +14,18 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
+from tapeflow.keras.api_export import keras_export
+from tapeflow.keras.utils.naming import auto_name
 from tapeflow.ops import array as A
 from tapeflow.ops import math as M
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 __all__ = ["Loss", "EPSILON", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
-           "squeeze_or_expand_to_same_rank", "as_float_tensor", "deserialize_object", "auto_name"]
+           "squeeze_or_expand_to_same_rank", "as_float_tensor"]
 
 EPSILON = 1e-7  # keras.backend.epsilon(): the clipping margin of every Keras loss
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
-
-
-def auto_name(class_name):
-    """Keras's default object name for ``class_name``: snake_case, de-duplicated.
-
-    Example:
-        >>> auto_name("MeanSquaredError").startswith("mean_squared_error")
-        True
-    """
-    from tapeflow.keras.utils.naming import to_snake_case, uniquify  # lazy: no import cycle
-    return uniquify(to_snake_case(class_name))
 
 
 def standardize_reduction(reduction):
@@ -128,12 +119,13 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if reduction == "sum":
         return M.reduce_sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        escape_trace("a loss divided by the sum of the sample weights")  # a NumPy constant
+        value_read("a loss divided by the sum of the sample weights")  # a NumPy constant
         total = float(np.sum(sw))
         return M.multiply(M.reduce_sum(values), 1.0 / total if total else 0.0)
     return M.reduce_mean(values)
 
 
+@keras_export("keras.losses")
 class Loss:
     """Base class of every loss: ``call`` gives per-sample values, ``__call__`` reduces.
 
@@ -156,7 +148,7 @@ class Loss:
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self))
         self.reduction = standardize_reduction(reduction)
         self._dtype = dtypes.as_dtype(dtype or "float32")
 
@@ -189,46 +181,3 @@ class Loss:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r} reduction={self.reduction!r}>"
-
-
-# ------------------------------------------------------------------ config dictionaries
-
-def deserialize_object(config, objects, kind, custom_objects=None):
-    """Build an object from a name or a Keras dict, looking names up in ``objects``.
-
-    Args:
-        config: a string name or a ``{"class_name", "config"}`` dict.
-        objects: mapping of accepted names to classes or functions.
-        kind: "loss", "metric", "optimizer"... for error messages.
-        custom_objects: extra name -> class/function mapping (it wins over the names
-            of an enclosing ``custom_object_scope``, which win over those registered
-            with ``register_keras_serializable``, which win over ``objects``).
-    """
-    from tapeflow.keras._objects import current_custom_objects
-    from tapeflow.keras.saving.object_registration import GLOBAL_CUSTOM_OBJECTS
-    table = dict(objects)
-    table.update(GLOBAL_CUSTOM_OBJECTS)       # "package>Name" of registered objects
-    table.update(current_custom_objects())  # enclosing custom_object_scope(...)s
-    table.update(custom_objects or {})
-    if isinstance(config, str):
-        name, cfg = config, None
-    elif isinstance(config, dict) and "class_name" in config:
-        name, cfg = config["class_name"], config.get("config")
-        if name == "function":  # Keras's dict for a function: that function, as Keras
-            from tapeflow.keras._objects import deserialize_function
-            return deserialize_function(config, custom_objects=custom_objects)
-        if config.get("registered_name") and config["registered_name"] in table:
-            name = config["registered_name"]
-    else:
-        raise ValueError(f"Could not interpret {kind} identifier: {config!r}. Pass a name, "
-                         f"an instance, or a dict with 'class_name' and 'config'.")
-    if name not in table:
-        valid = ", ".join(sorted(k for k in objects if not k.startswith("_")))
-        raise ValueError(f"Unknown {kind}: {name!r}. Valid {kind} names are: {valid}. "
-                         f"For a custom {kind}, pass custom_objects={{{name!r}: ...}}.")
-    obj = table[name]
-    if cfg is None:
-        return obj
-    if isinstance(obj, type):
-        return obj.from_config(dict(cfg)) if hasattr(obj, "from_config") else obj(**cfg)
-    return obj

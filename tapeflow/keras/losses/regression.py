@@ -12,12 +12,14 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.ops import array as A
 from tapeflow.ops import losses as LO
 from tapeflow.ops import math as M
 from tapeflow.ops import nn as N
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
            "mean_squared_logarithmic_error", "huber", "log_cosh", "kl_divergence", "poisson",
@@ -45,6 +47,7 @@ def _pair(y_true, y_pred, fn):
     return yt, yp
 
 
+@keras_export("keras.losses")
 def mean_squared_error(y_true, y_pred):
     """``mean((y_true - y_pred)**2, axis=-1)``.
 
@@ -56,6 +59,7 @@ def mean_squared_error(y_true, y_pred):
     return LO.mean_squared_error(yt, yp)
 
 
+@keras_export("keras.losses")
 def mean_absolute_error(y_true, y_pred):
     """``mean(|y_true - y_pred|, axis=-1)``.
 
@@ -67,6 +71,7 @@ def mean_absolute_error(y_true, y_pred):
     return M.reduce_mean(M.abs(M.subtract(yt, yp)), axis=-1)
 
 
+@keras_export("keras.losses")
 def mean_absolute_percentage_error(y_true, y_pred):
     """``100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7), axis=-1)``.
 
@@ -79,6 +84,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return M.multiply(M.reduce_mean(M.abs(ratio), axis=-1), 100.0)
 
 
+@keras_export("keras.losses")
 def mean_squared_logarithmic_error(y_true, y_pred):
     """``mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))**2, axis=-1)``.
 
@@ -92,6 +98,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return M.reduce_mean(M.square(M.subtract(first, second)), axis=-1)
 
 
+@keras_export("keras.losses")
 def huber(y_true, y_pred, delta=1.0):
     """Quadratic ``0.5 * e**2`` for ``|e| <= delta``, linear ``delta * |e| - 0.5 * delta**2``
     beyond, averaged over the last axis (``e = y_pred - y_true``).
@@ -104,6 +111,7 @@ def huber(y_true, y_pred, delta=1.0):
     return LO.huber(yt, yp, delta=float(delta))
 
 
+@keras_export("keras.losses")
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)``, computed as
     ``x + softplus(-2x) - log(2)`` so large errors do not overflow.
@@ -118,6 +126,7 @@ def log_cosh(y_true, y_pred):
     return M.reduce_mean(val, axis=-1)
 
 
+@keras_export("keras.losses")
 def kl_divergence(y_true, y_pred):
     """``sum(t * log(t / p), axis=-1)`` with both clipped to ``[1e-7, 1]``.
 
@@ -131,6 +140,7 @@ def kl_divergence(y_true, y_pred):
     return M.reduce_sum(M.multiply(yt, M.log(M.divide(yt, yp))), axis=-1)
 
 
+@keras_export("keras.losses")
 def poisson(y_true, y_pred):
     """``mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)``.
 
@@ -144,13 +154,14 @@ def poisson(y_true, y_pred):
 
 def _hinge_labels(yt):
     """Keras converts 0/1 labels to -1/1 (only when every label is 0 or 1)."""
-    escape_trace("hinge: the 0/1 -> -1/1 label rule looks at the labels")
+    value_read("hinge: the 0/1 -> -1/1 label rule looks at the labels")
     v = yt._value
     if np.all((v == 0) | (v == 1)):
         return M.subtract(M.multiply(yt, 2.0), 1.0)
     return yt
 
 
+@keras_export("keras.losses")
 def hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0), axis=-1)``; 0/1 labels become -1/1.
 
@@ -163,6 +174,7 @@ def hinge(y_true, y_pred):
     return M.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0), axis=-1)
 
 
+@keras_export("keras.losses")
 def squared_hinge(y_true, y_pred):
     """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``; 0/1 labels become -1/1.
 
@@ -176,6 +188,7 @@ def squared_hinge(y_true, y_pred):
     return M.reduce_mean(M.square(margin), axis=-1)
 
 
+@keras_export("keras.losses")
 def categorical_hinge(y_true, y_pred):
     """``max(neg - pos + 1, 0)`` with ``pos = sum(y_true * y_pred)`` and
     ``neg = max((1 - y_true) * y_pred)`` over the last axis.

@@ -18,6 +18,7 @@ import warnings
 
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.ops import losses as LO
 from tapeflow.ops import math as M
@@ -117,6 +118,7 @@ def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
     return out, valid
 
 
+@keras_export("keras.losses")
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
     """Per-sample cross-entropy for integer labels: ``-log p[label]``.
@@ -157,6 +159,7 @@ def _targets(y_true, y_pred, fn):
     return yt, yp
 
 
+@keras_export("keras.losses")
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample cross-entropy for one-hot (or probability) targets.
 
@@ -186,6 +189,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return _xent(y_true, y_pred, axis=int(axis))
 
 
+@keras_export("keras.losses")
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over ``axis``.
 

@@ -17,8 +17,8 @@ import inspect
 
 import numpy as np
 
-from tapeflow.keras._objects import serialize_object
-from tapeflow.keras.losses.loss import deserialize_object
+from tapeflow.keras._objects import classes_only, deserialize_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.keras.metrics import kernels as _K
 from tapeflow.keras.metrics.base import Mean, MeanMetricWrapper, Metric, Sum, as_array
 from tapeflow.keras.metrics.confusion import (AUC, FalseNegatives, FalsePositives, Precision,
@@ -29,6 +29,7 @@ from tapeflow.keras.metrics.wrappers import (
     MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError, Poisson,
     RootMeanSquaredError, SparseCategoricalAccuracy, SparseCategoricalCrossentropy,
     SparseTopKCategoricalAccuracy, SquaredHinge, TopKCategoricalAccuracy)
+from tapeflow.keras.utils.naming import to_snake_case
 from tapeflow.tensor import Tensor
 
 CLASSES = (Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy,
@@ -46,7 +47,7 @@ def _public(kernel):
     fn.__name__ = fn.__qualname__ = kernel.__name__
     fn.__doc__ = f"Per-sample ``{kernel.__name__}`` as a Tensor ({kernel.__doc__ or ''})."
     fn._kernel = True
-    return fn
+    return keras_export("keras.metrics")(fn)
 
 
 binary_accuracy = _public(_K.binary_accuracy)
@@ -70,13 +71,15 @@ log_cosh = _public(_K.log_cosh)
 huber = _public(_K.huber)
 
 
-def _snake(name):
-    from tapeflow.keras.utils.naming import to_snake_case
-    return to_snake_case(name)
+for _alias, _fn in {"mse": mean_squared_error, "mae": mean_absolute_error,
+                    "mape": mean_absolute_percentage_error,
+                    "msle": mean_squared_logarithmic_error}.items():
+    keras_export("keras.metrics", name=_alias)(_fn)
 
-
-ALL_OBJECTS_DICT = {cls.__name__: cls for cls in CLASSES}
-ALL_OBJECTS_DICT.update({_snake(cls.__name__): cls for cls in CLASSES})
+# Every exported metric class by its name and its snake_case name, then Keras's aliases.
+_EXPORTED = classes_only(public_names("keras.metrics"))
+ALL_OBJECTS_DICT = dict(_EXPORTED)
+ALL_OBJECTS_DICT.update({to_snake_case(name): cls for name, cls in _EXPORTED.items()})
 ALL_OBJECTS_DICT.update({
     "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "mse": MeanSquaredError,
     "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
@@ -97,8 +100,7 @@ def deserialize(config, custom_objects=None):
     table = {k: v for k, v in ALL_OBJECTS_DICT.items() if k not in _NOT_BY_NAME}
     if isinstance(config, dict) and config.get("class_name") == "MeanMetricWrapper":
         return MeanMetricWrapper.from_config(config.get("config", {}))
-    obj = deserialize_object(config, table, "metric", custom_objects)
-    return obj() if inspect.isclass(obj) else obj
+    return deserialize_object(config, table, "metric", custom_objects)
 
 
 def get(identifier):

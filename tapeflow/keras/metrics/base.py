@@ -16,7 +16,10 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.keras.losses.loss import auto_name
+from tapeflow.keras._objects import deserialize_function, serialize_object
+from tapeflow.keras.api_export import keras_export
+from tapeflow.keras.metrics.kernels import FUNCTIONS, kernel_for, same_rank  # noqa: F401
+from tapeflow.keras.utils.naming import auto_name
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "as_array", "same_rank"]
@@ -27,22 +30,7 @@ def as_array(x):
     return x._value if isinstance(x, Tensor) else np.asarray(x)
 
 
-def same_rank(x1, x2, expand_rank_1=True):
-    """Keras's rank fix for NumPy arrays (see ``losses.squeeze_or_expand_to_same_rank``)."""
-    r1, r2 = x1.ndim, x2.ndim
-    if r1 == r2 + 1 and x1.shape[-1] == 1:
-        if r2 == 1 and expand_rank_1:
-            x2 = x2[..., None]
-        else:
-            x1 = x1[..., 0]
-    elif r2 == r1 + 1 and x2.shape[-1] == 1:
-        if r1 == 1 and expand_rank_1:
-            x1 = x1[..., None]
-        else:
-            x2 = x2[..., 0]
-    return x1, x2
-
-
+@keras_export("keras.metrics")
 class Metric:
     """Base class: subclasses create state with ``add_variable`` and implement
     ``update_state`` and ``result``.
@@ -53,7 +41,7 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self))
         self._dtype = dtypes.as_dtype(dtype or "float32")
         self._variables = []
 
@@ -128,6 +116,7 @@ def _samplewise(values, sample_weight, reduce_fn):
     return values, sw
 
 
+@keras_export("keras.metrics")
 class Sum(Metric):
     """The (weighted) sum of everything seen.
 
@@ -150,6 +139,7 @@ class Sum(Metric):
         return Tensor(self.total._value.copy())
 
 
+@keras_export("keras.metrics")
 class Mean(Metric):
     """The (weighted) mean of everything seen: ``total / count``.
 
@@ -179,6 +169,7 @@ class Mean(Metric):
         return Tensor(np.asarray(self.total._value[()] / count if count else 0.0, np.float32))
 
 
+@keras_export("keras.metrics")
 class MeanMetricWrapper(Mean):
     """The running mean of a per-sample function ``fn(y_true, y_pred, **kwargs)``.
 
@@ -197,7 +188,6 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
-        from tapeflow.keras.metrics.kernels import kernel_for
         self._kernel = kernel_for(fn)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -211,7 +201,6 @@ class MeanMetricWrapper(Mean):
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
-        from tapeflow.keras._objects import serialize_object
         config = super().get_config()
         config["fn"] = serialize_object(self._fn)
         config.update(self._fn_kwargs)
@@ -219,8 +208,6 @@ class MeanMetricWrapper(Mean):
 
     @classmethod
     def from_config(cls, config):
-        from tapeflow.keras._objects import deserialize_function
-        from tapeflow.keras.metrics.kernels import FUNCTIONS
         config = dict(config)
         fn = config.pop("fn", None)
         if isinstance(fn, (dict, str)):

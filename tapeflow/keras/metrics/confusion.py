@@ -13,6 +13,7 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.metrics.base import Metric, as_array, same_rank
 from tapeflow.tensor import Tensor
 
@@ -100,7 +101,8 @@ class _Counts(Metric):
 
 
 def _count_class(cls_name, which, doc):
-    return type(cls_name, (_Counts,), {"_which": which, "__doc__": doc, "__module__": __name__})
+    return keras_export("keras.metrics")(type(cls_name, (_Counts,), {
+        "_which": which, "__doc__": doc, "__module__": __name__}))
 
 
 TruePositives = _count_class("TruePositives", 0, "Weighted count of true positives.")
@@ -109,6 +111,7 @@ TrueNegatives = _count_class("TrueNegatives", 2, "Weighted count of true negativ
 FalseNegatives = _count_class("FalseNegatives", 3, "Weighted count of false negatives.")
 
 
+@keras_export("keras.metrics")
 class Precision(Metric):
     """``tp / (tp + fp)``, per threshold (default 0.5), optionally over the ``top_k``
     predictions or one ``class_id``.
@@ -149,6 +152,7 @@ class Precision(Metric):
                 "top_k": self.top_k, "class_id": self.class_id}
 
 
+@keras_export("keras.metrics")
 class Recall(Precision):
     """``tp / (tp + fn)``, with Precision's arguments.
 
@@ -162,6 +166,7 @@ class Recall(Precision):
     _pair = ("true_positives", "false_negatives")
 
 
+@keras_export("keras.metrics")
 class AUC(Metric):
     """Area under the ROC or PR curve, from counts at ``num_thresholds`` thresholds.
 

@@ -17,11 +17,26 @@ import numpy as np
 from tapeflow.keras import losses as L
 from tapeflow.keras.losses import xent as X
 from tapeflow.keras.losses.loss import EPSILON
-from tapeflow.keras.metrics.base import same_rank
 from tapeflow.ops import losses as LO
 from tapeflow.ops import nn as N
 
 F32 = np.float32
+
+
+def same_rank(x1, x2, expand_rank_1=True):
+    """Keras's rank fix for NumPy arrays (see ``losses.squeeze_or_expand_to_same_rank``)."""
+    r1, r2 = x1.ndim, x2.ndim
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = x2[..., None]
+        else:
+            x1 = x1[..., 0]
+    elif r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = x1[..., None]
+        else:
+            x2 = x2[..., 0]
+    return x1, x2
 
 
 def _floats(y_true, y_pred, fn):

@@ -15,6 +15,7 @@ Example:
 """
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.metrics import kernels as K
 from tapeflow.keras.metrics.base import Mean, MeanMetricWrapper, as_array
 from tapeflow.tensor import Tensor
@@ -52,9 +53,9 @@ class _Wrapper(MeanMetricWrapper):
 def _simple(cls_name, kernel, default_name, doc, direction="down"):
     def __init__(self, name=default_name, dtype=None):
         _Wrapper.__init__(self, name=name, dtype=dtype)
-    return type(cls_name, (_Wrapper,), {
+    return keras_export("keras.metrics")(type(cls_name, (_Wrapper,), {
         "__init__": __init__, "_kernel_fn": staticmethod(kernel), "_direction": direction,
-        "__doc__": doc, "__module__": __name__})
+        "__doc__": doc, "__module__": __name__}))
 
 
 Accuracy = _simple("Accuracy", K.accuracy, "accuracy",
@@ -67,6 +68,7 @@ SparseCategoricalAccuracy = _simple(
     "How often ``argmax(y_pred)`` equals integer ``y_true`` ((n,) or (n, 1)).", "up")
 
 
+@keras_export("keras.metrics")
 class BinaryAccuracy(_Wrapper):
     """How often ``y_pred > threshold`` matches the 0/1 labels.
 
@@ -87,6 +89,7 @@ class BinaryAccuracy(_Wrapper):
         super().__init__(name=name, dtype=dtype, threshold=threshold)
 
 
+@keras_export("keras.metrics")
 class TopKCategoricalAccuracy(_Wrapper):
     """How often the one-hot target is among the ``k`` highest predictions.
 
@@ -104,6 +107,7 @@ class TopKCategoricalAccuracy(_Wrapper):
         super().__init__(name=name, dtype=dtype, k=k)
 
 
+@keras_export("keras.metrics")
 class SparseTopKCategoricalAccuracy(_Wrapper):
     """How often the integer target is among the ``k`` highest predictions.
 
@@ -144,6 +148,7 @@ CategoricalHinge = _simple("CategoricalHinge", K.categorical_hinge, "categorical
                            "Running mean of the categorical hinge loss.")
 
 
+@keras_export("keras.metrics")
 class CosineSimilarity(_Wrapper):
     """Running mean of the cosine similarity along ``axis``."""
 
@@ -155,6 +160,7 @@ class CosineSimilarity(_Wrapper):
         super().__init__(name=name, dtype=dtype, axis=axis)
 
 
+@keras_export("keras.metrics")
 class RootMeanSquaredError(Mean):
     """``sqrt(mean((y_pred - y_true)**2))`` over everything seen.
 
@@ -178,6 +184,7 @@ class RootMeanSquaredError(Mean):
         return Tensor(np.sqrt(super().result()._value))
 
 
+@keras_export("keras.metrics")
 class BinaryCrossentropy(_Wrapper):
     """Running mean of the binary cross-entropy."""
 
@@ -190,6 +197,7 @@ class BinaryCrossentropy(_Wrapper):
                          label_smoothing=label_smoothing)
 
 
+@keras_export("keras.metrics")
 class CategoricalCrossentropy(_Wrapper):
     """Running mean of the categorical cross-entropy."""
 
@@ -202,6 +210,7 @@ class CategoricalCrossentropy(_Wrapper):
                          label_smoothing=label_smoothing, axis=axis)
 
 
+@keras_export("keras.metrics")
 class SparseCategoricalCrossentropy(_Wrapper):
     """Running mean of the sparse categorical cross-entropy.
 

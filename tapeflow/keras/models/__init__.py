@@ -8,28 +8,22 @@ Example:
 """
 import importlib
 
-from tapeflow.keras.layers.serialization import register
+from tapeflow.keras._objects import deserialize_layer, serialize_layer
 from tapeflow.keras.models.functional import Functional
 from tapeflow.keras.models.model import Model
 from tapeflow.keras.models.sequential import Sequential
 
 __all__ = ["Model", "Sequential", "Functional", "model_from_config", "clone_model"]
 
-register(Model, Sequential, module="keras")
-register(Functional, module="keras.src.models.functional", registered_name="Functional")
-
 
 def model_from_config(config, custom_objects=None):
     """A model (or layer) from its Keras 3 config dict."""
-    from tapeflow.keras.layers.serialization import deserialize
-    return deserialize(config, custom_objects=custom_objects)
+    return deserialize_layer(config, custom_objects=custom_objects)
 
 
 def clone_model(model, input_tensors=None, clone_function=None):
     """A new model with the same architecture and freshly initialised weights."""
-    from tapeflow.keras.layers.serialization import deserialize, serialize
-    config = serialize(model)
-    return deserialize(config)
+    return deserialize_layer(serialize_layer(model))
 
 
 def __getattr__(name):

@@ -16,6 +16,7 @@ Example:
     >>> model(np.ones((2, 4))).shape
     TensorShape([2, 3])
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.keras_tensor import KerasTensor
 from tapeflow.keras.models import functional_config
@@ -69,6 +70,7 @@ def _unpack_singleton(x):
     return x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x
 
 
+@keras_export(["keras.src.models.functional", "keras.models"], registered_name="Functional")
 class Functional(Model):
     """A model defined by its input and output KerasTensors.
 

@@ -25,11 +25,15 @@ Example:
     43
 """
 import inspect
+import json
 
 import numpy as np
 
+from tapeflow.keras import build_limits
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer, call_context
 from tapeflow.keras.layers.keras_tensor import no_tape
+from tapeflow.keras.serialization_lib import serialize_keras_object
 from tapeflow.keras.trainer import Trainer
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
@@ -58,6 +62,7 @@ def _is_shape(x):
                                                 for d in x)
 
 
+@keras_export(["keras", "keras.models"])
 class Model(Trainer, Layer):
     """A layer that groups layers, with ``compile``/``fit``/``evaluate``/``predict``.
 
@@ -126,17 +131,20 @@ class Model(Trainer, Layer):
                       layer_range=layer_range)
 
     # --- building ----------------------------------------------------------------------------
+    def _zeros_for_build(self, shape):
+        shape = [1 if d is None else int(d) for d in shape]
+        build_limits.charge(shape, self._np_dtype, f"model {self.name!r} build input")
+        return Tensor(np.zeros(shape, self._np_dtype))
+
     def build(self, input_shape=None):
         """Build a subclassed model by running ``call`` once on zeros of ``input_shape``."""
         if input_shape is None:
             raise ValueError(f'Model "{self.name}": build() needs an input shape, e.g. '
                              f'model.build(input_shape=(None, 784)).')
         if _is_shape(input_shape):
-            dummy = Tensor(np.zeros([1 if d is None else int(d) for d in input_shape],
-                                    self._np_dtype))
+            dummy = self._zeros_for_build(input_shape)
         else:
-            dummy = [Tensor(np.zeros([1 if d is None else int(d) for d in s], self._np_dtype))
-                     for s in input_shape]
+            dummy = [self._zeros_for_build(s) for s in input_shape]
         ctx = call_context
         saved, ctx.batch_unknown = ctx.batch_unknown, True
         try:
@@ -178,35 +186,33 @@ class Model(Trainer, Layer):
         return pack_like(structure, merged) if isinstance(structure, (list, tuple, dict)) \
             else merged[0]
 
-    # --- saving (delegates to tapeflow.keras.saving) ------------------------------------------
+    # --- saving (delegates to the file formats of tapeflow.keras.saving) ---------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
         """Save architecture, weights and compile state as a Keras 3 ``.keras`` file."""
-        from tapeflow.keras import saving
-        return saving.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+        from tapeflow.keras.saving import keras_file
+        return keras_file.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite=True, max_shard_size=None):
         """Save the weights to a ``.weights.h5`` file (Keras 3 layout)."""
-        from tapeflow.keras import saving
-        return saving.save_weights(self, filepath, overwrite=overwrite,
-                                   max_shard_size=max_shard_size)
+        from tapeflow.keras.saving import saving_api
+        return saving_api.save_weights(self, filepath, overwrite=overwrite,
+                                       max_shard_size=max_shard_size)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Load weights saved by ``save_weights`` (or from a ``.keras`` file)."""
-        from tapeflow.keras import saving
-        return saving.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+        from tapeflow.keras.saving import saving_api
+        return saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def export(self, filepath, format="onnx", verbose=False, **kwargs):
         """Export for inference elsewhere; tapeflow writes ONNX (``format="onnx"``)."""
         if format != "onnx":
             raise ValueError(f"tapeflow can export only format='onnx' (TensorFlow "
                              f"SavedModels need TensorFlow); got format={format!r}.")
-        from tapeflow.keras import saving
-        return saving.export_onnx(self, filepath, verbose=verbose, **kwargs)
+        from tapeflow.keras.saving import onnx_export
+        return onnx_export.export_onnx(self, filepath, verbose=verbose, **kwargs)
 
     def to_json(self, **kwargs):
         """The model's Keras 3 config (as in ``config.json``) as a JSON string."""
-        import json
-        from tapeflow.keras.saving import serialize_keras_object
         return json.dumps(serialize_keras_object(self), **kwargs)
 
     # --- config ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ Example:
     >>> network.output_shape
     (None, 10)
 """
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_layer import InputLayer
 from tapeflow.keras.layers.keras_tensor import KerasTensor
@@ -39,6 +40,7 @@ def _known_input_shape(layer):
     return shape if isinstance(shape, tuple) else None
 
 
+@keras_export(["keras", "keras.models"])
 class Sequential(Model):
     """A linear stack of layers.
 

@@ -9,6 +9,8 @@ Example:
     >>> type(opt).__name__, float(opt.learning_rate)
     ('RMSprop', 0.0010000000474974513)
 """
+from tapeflow.keras._objects import classes_only, deserialize_object, serialize_object
+from tapeflow.keras.api_export import public_names
 from tapeflow.keras.optimizers import schedules  # noqa: F401
 from tapeflow.keras.optimizers.adagrad import Adagrad
 from tapeflow.keras.optimizers.adam import Adam, AdamW
@@ -21,7 +23,7 @@ from tapeflow.keras.optimizers.sgd import SGD
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adam", "AdamW", "Nadam", "Adamax",
            "schedules", "get", "serialize", "deserialize"]
 
-ALL_OBJECTS = (Optimizer, SGD, RMSprop, Adagrad, Adam, AdamW, Nadam, Adamax)
+ALL_OBJECTS = tuple(classes_only(public_names("keras.optimizers")).values())
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -32,21 +34,18 @@ def serialize(optimizer):
         >>> serialize(SGD())["config"]["momentum"]
         0.0
     """
-    from tapeflow.keras._objects import serialize_object
     return serialize_object(optimizer)
 
 
 def deserialize(config, custom_objects=None):
     """Rebuild an optimizer from a name or a config dict (class names are
     case-insensitive, as in Keras)."""
-    from tapeflow.keras.losses.loss import deserialize_object
     if isinstance(config, dict) and str(config.get("class_name", "")).lower() in ALL_OBJECTS_DICT:
         config = dict(config, class_name=config["class_name"].lower())
     elif isinstance(config, str) and config.lower() in ALL_OBJECTS_DICT:
         config = config.lower()
-    obj = deserialize_object(config, {k: v for k, v in ALL_OBJECTS_DICT.items()
-                                      if k != "optimizer"}, "optimizer", custom_objects)
-    return obj() if isinstance(obj, type) else obj
+    return deserialize_object(config, {k: v for k, v in ALL_OBJECTS_DICT.items()
+                                       if k != "optimizer"}, "optimizer", custom_objects)
 
 
 def get(identifier):

@@ -1,12 +1,14 @@
 """Adagrad: per-parameter learning rates shrinking with the sum of squared gradients."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adagrad"]
 
 
+@keras_export("keras.optimizers")
 class Adagrad(FastUpdates, Optimizer):
     r"""Adagrad (Duchi et al., 2011).
 

@@ -3,12 +3,14 @@ import math
 
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adam", "AdamW"]
 
 
+@keras_export("keras.optimizers")
 class Adam(FastUpdates, Optimizer):
     r"""Adam (Kingma & Ba, 2014), with optional AMSGrad.
 
@@ -97,6 +99,7 @@ class Adam(FastUpdates, Optimizer):
         return config
 
 
+@keras_export("keras.optimizers")
 class AdamW(Adam):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
 

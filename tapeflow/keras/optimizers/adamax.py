@@ -1,12 +1,14 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Adamax"]
 
 
+@keras_export("keras.optimizers")
 class Adamax(FastUpdates, Optimizer):
     r"""Adamax (Kingma & Ba, 2014, section 7.1).
 

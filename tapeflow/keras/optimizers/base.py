@@ -29,7 +29,8 @@ import warnings
 
 import numpy as np
 
-from tapeflow.keras.losses.loss import auto_name
+from tapeflow.keras.api_export import keras_export
+from tapeflow.keras.utils.naming import auto_name
 from tapeflow.keras.optimizers.clipping import clip_gradients
 from tapeflow.keras.optimizers import schedules as S
 from tapeflow.tensor import Tensor, Variable
@@ -37,6 +38,7 @@ from tapeflow.tensor import Tensor, Variable
 __all__ = ["Optimizer"]
 
 
+@keras_export("keras.optimizers")
 class Optimizer:
     """Base class of Keras optimizers (see the module docstring for the step order).
 
@@ -76,7 +78,7 @@ class Optimizer:
         if use_ema and not 0 <= ema_momentum <= 1:
             raise ValueError(f"`ema_momentum` must be in the range [0, 1]. Received: "
                              f"ema_momentum={ema_momentum}")
-        self.name = name or auto_name(type(self).__name__)
+        self.name = name or auto_name(type(self))
         self.weight_decay, self.clipnorm, self.clipvalue = weight_decay, clipnorm, clipvalue
         self.global_clipnorm = global_clipnorm
         self.use_ema, self.ema_momentum = use_ema, ema_momentum

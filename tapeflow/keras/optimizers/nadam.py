@@ -1,12 +1,14 @@
 """Nadam: Adam with Nesterov momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["Nadam"]
 
 
+@keras_export("keras.optimizers")
 class Nadam(FastUpdates, Optimizer):
     r"""Nadam (Dozat, 2015) with Keras's momentum schedule (decay 0.96).
 

@@ -1,12 +1,14 @@
 """RMSprop: divide the gradient by a running root mean square of past gradients."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["RMSprop"]
 
 
+@keras_export("keras.optimizers")
 class RMSprop(FastUpdates, Optimizer):
     r"""RMSprop (Hinton, 2012), with optional plain momentum and centering.
 

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from tapeflow.keras._objects import classes_only, deserialize_object, serialize_object
+from tapeflow.keras.api_export import keras_export, public_names
 from tapeflow.tensor import Tensor
 
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
@@ -27,6 +29,7 @@ def _out(value):
     return Tensor(np.asarray(value, np.float32))
 
 
+@keras_export("keras.optimizers.schedules")
 class LearningRateSchedule:
     """Base class: implement ``__call__(step)`` and ``get_config()``.
 
@@ -58,6 +61,7 @@ def _check_steps(value, arg="decay_steps"):
         raise ValueError(f"Argument `{arg}` must be > 0. Received: {arg}={value}")
 
 
+@keras_export("keras.optimizers.schedules")
 class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``; with ``staircase``
     the exponent is floored.
@@ -85,6 +89,7 @@ class ExponentialDecay(LearningRateSchedule):
                 "staircase": self.staircase, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules")
 class InverseTimeDecay(LearningRateSchedule):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; with
     ``staircase`` the ratio is floored.
@@ -112,6 +117,7 @@ class InverseTimeDecay(LearningRateSchedule):
                 "staircase": self.staircase, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules")
 class PiecewiseConstantDecay(LearningRateSchedule):
     """``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while
     ``boundaries[i-1] < step <= boundaries[i]``, ``values[-1]`` after the last boundary.
@@ -140,6 +146,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules")
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - min(step, decay_steps) / decay_steps) ** power + end``;
     with ``cycle`` the horizon grows to the next multiple of ``decay_steps``.
@@ -172,6 +179,7 @@ class PolynomialDecay(LearningRateSchedule):
                 "power": self.power, "cycle": self.cycle, "name": self.name}
 
 
+@keras_export("keras.optimizers.schedules")
 class CosineDecay(LearningRateSchedule):
     """Cosine decay from ``initial_learning_rate`` (or ``warmup_target`` after a linear
     warmup of ``warmup_steps``) to ``alpha`` times it over ``decay_steps``:
@@ -211,19 +219,15 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
-ALL_OBJECTS_DICT = {c.__name__: c for c in (ExponentialDecay, InverseTimeDecay,
-                                            PiecewiseConstantDecay, PolynomialDecay,
-                                            CosineDecay)}
+ALL_OBJECTS_DICT = classes_only(public_names("keras.optimizers.schedules"))
 
 
 def serialize(learning_rate_schedule):
     """``{"module": "keras.optimizers.schedules", "class_name", "config", ...}``."""
-    from tapeflow.keras._objects import serialize_object
     return serialize_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
     """Rebuild a schedule from :func:`serialize`'s dict."""
-    from tapeflow.keras.losses.loss import deserialize_object
-    obj = deserialize_object(config, ALL_OBJECTS_DICT, "learning rate schedule", custom_objects)
-    return obj() if isinstance(obj, type) else obj
+    return deserialize_object(config, ALL_OBJECTS_DICT, "learning rate schedule",
+                              custom_objects)

@@ -1,12 +1,14 @@
 """Stochastic gradient descent, with optional (Nesterov) momentum."""
 import numpy as np
 
+from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.optimizers.base import Optimizer
 from tapeflow.keras.optimizers.fast import FastUpdates
 
 __all__ = ["SGD"]
 
 
+@keras_export("keras.optimizers")
 class SGD(FastUpdates, Optimizer):
     r"""Gradient descent with optional momentum.
 

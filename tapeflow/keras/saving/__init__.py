@@ -38,10 +38,10 @@ __all__ = ["save_model", "load_model", "model_from_json", "save_weights", "load_
            "enable_unsafe_deserialization"]
 
 _LAZY = {
-    "save_model": "keras_file", "load_model": "keras_file", "model_from_json": "keras_file",
+    "save_model": "keras_file", "load_model": "loading", "model_from_json": "loading",
     "save_weights": "saving_api", "load_weights": "saving_api",
     "export_onnx": "onnx_export",
-    "serialize_keras_object": "serialization", "deserialize_keras_object": "serialization",
+    "serialize_keras_object": "serialization", "deserialize_keras_object": "loading",
     "enable_unsafe_deserialization": "serialization",
     "ModelCheckpoint": "checkpoint", "BackupAndRestore": "checkpoint",
 }
