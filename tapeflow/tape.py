@@ -12,10 +12,11 @@ import contextlib
 
 import numpy as np
 
-from tapeflow.ops.registry import ACTIVE, Op, unbroadcast
+from tapeflow.ops.registry import STATE, Op, unbroadcast
 from tapeflow.tensor import Tensor, Variable
 
-__all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like"]
+__all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like", "backward_plan",
+           "run_plan", "seed_gradients"]
 
 
 def flatten(structure):
@@ -78,19 +79,21 @@ class GradientTape:
         self._recording = False
         self._paused = False
         self._used = False
+        self._recorders = []
 
     # --- recording --------------------------------------------------------------------
     def __enter__(self):
         if self._recording:
             raise ValueError("This GradientTape is already recording; tapes are not reentrant.")
         self._recording = True
-        ACTIVE.append(self)
+        self._recorders = STATE.recorders  # this thread's: tapes are thread-local
+        self._recorders.append(self)
         return self
 
     def __exit__(self, *exc):
         self._recording = False
-        if self in ACTIVE:
-            ACTIVE.remove(self)
+        if self in self._recorders:
+            self._recorders.remove(self)
         return False
 
     def _record(self, op, inputs, out, attrs):
@@ -176,9 +179,7 @@ class GradientTape:
             ogs = [output_gradients]
         else:
             ogs = list(output_gradients)
-        into = {} if buffers is None else \
-            {id(s): b for s, b in zip(srcs, buffers) if b is not None}
-        grads = self._backward(targets, ogs, srcs, into)
+        grads = self._backward(targets, ogs, srcs, buffers)
         result = []
         for s in srcs:
             g = grads.get(id(s))
@@ -195,47 +196,16 @@ class GradientTape:
         return pack_like(sources, result)
 
     def _backward(self, targets, ogs, srcs, into):
-        # Forward sweep: keep only the entries on a path from a source, and note which of
-        # their inputs lead back to a source (the VJP may skip the others' gradients).
-        watched = self._watched
-        reach = {id(s) for s in srcs if id(s) in watched}
-        plan = []
-        for entry in self._entries:
-            needs = tuple([id(t) in reach for t in entry[1]])
-            if True in needs:
-                reach.add(id(entry[2]))
-                plan.append((entry, needs))
-        grads = {}
-        for t, og in zip(targets, ogs):
-            if id(t) in reach:
-                g = np.ones_like(t._value) if og is None else \
-                    np.broadcast_to(np.asarray(og, t._value.dtype), t._value.shape)
-                grads[id(t)] = grads[id(t)] + g if id(t) in grads else g
-        for (op, inputs, out, attrs), needs in reversed(plan):
-            g = grads.get(id(out))
-            if g is None:
-                continue
-            values = [t._value for t in inputs]
-            if op.wants_into and into:
-                # each buffer is handed out once: a second contribution is added to it
-                bufs = tuple(into.pop(id(t), None) if n else None for t, n in zip(inputs, needs))
-                in_grads = op.vjp(g, out._value, *values, needs=needs, into=bufs, **attrs)
-            elif op.wants_needs:
-                in_grads = op.vjp(g, out._value, *values, needs=needs, **attrs)
-            else:
-                in_grads = op.vjp(g, out._value, *values, **attrs)
-            for t, v, need, gi in zip(inputs, values, needs, in_grads):
-                if gi is None or not need:
-                    continue
-                if gi.shape != v.shape or gi.dtype is not v.dtype:
-                    gi = unbroadcast(gi, v.shape, v.dtype)  # the one place broadcasting is undone
-                key = id(t)
-                grads[key] = grads[key] + gi if key in grads else gi
-        return grads
+        plan = backward_plan(self._entries, srcs, targets, self._watched)
+        live = {id(step[2]) for step in plan}
+        for s in srcs:
+            if id(s) in self._watched:
+                live.add(id(s))
+        return run_plan(plan, seed_gradients(targets, ogs, live), into)
 
     def _record_on_outer_tapes(self, inputs, results):
         """Make a gradient-of-a-gradient on an enclosing tape fail loudly, not silently."""
-        for tape in ACTIVE:
+        for tape in STATE.recorders:
             if tape is self or not isinstance(tape, GradientTape) or tape._paused:
                 continue
             if any(id(t) in tape._watched for t in inputs):
@@ -245,8 +215,104 @@ class GradientTape:
                         tape._entries.append((_GRADIENT_OP, tuple(inputs), r, {}))
 
     def __del__(self):
-        if self in ACTIVE:
-            ACTIVE.remove(self)
+        if self in self._recorders:
+            self._recorders.remove(self)
+
+
+def backward_plan(entries, sources, targets, watched=None):
+    """The one backward walk: which recorded calls to differentiate, last first.
+
+    ``entries``: differentiable calls ``(op, inputs, output, attrs)`` in recorded order;
+    ``sources`` / ``targets``: tensors (only ``watched`` sources, a dict by id, count
+    when it is given). A call is kept when it lies on a path from a source to a target.
+    Each step is ``(op, inputs, output, attrs, needs, bufs)``: ``needs`` says which
+    inputs lead back to a source (the VJP may skip the others); ``bufs`` (for ops whose
+    VJP takes ``into``, else None) gives per input the index of the source whose
+    gradient buffer this call may fill: each buffer goes to the first call, in backward
+    order, that can use it. :func:`run_plan` executes a plan on arrays, eagerly;
+    :mod:`tapeflow.trace` turns the same plan into generated code.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> x = tf.Variable(2.0)
+        >>> with tf.GradientTape() as tape:
+        ...     y = x * x
+        ...     z = y + 1.0
+        >>> [step[0].name for step in backward_plan(tape._entries, [x], [z])]
+        ['add', 'multiply']
+    """
+    reach = {id(s) for s in sources if watched is None or id(s) in watched}
+    path = []
+    for entry in entries:
+        needs = tuple([id(t) in reach for t in entry[1]])
+        if True in needs:
+            reach.add(id(entry[2]))
+            path.append((entry, needs))
+    to_target = {id(t) for t in targets}
+    plan, handed, index = [], set(), None
+    for (op, inputs, out, attrs), needs in reversed(path):
+        if id(out) not in to_target:
+            continue
+        for t, n in zip(inputs, needs):
+            if n:
+                to_target.add(id(t))
+        bufs = None
+        if op.wants_into:
+            if index is None:
+                index = {id(s): k for k, s in enumerate(sources)}
+            bufs = tuple([_hand(index, handed, t) if n else None
+                          for t, n in zip(inputs, needs)])
+        plan.append((op, inputs, out, attrs, needs, bufs))
+    return plan
+
+
+def _hand(index, handed, tensor):
+    """The source index of ``tensor`` if its buffer is still free (then taken), else None."""
+    k = index.get(id(tensor))
+    if k is None or k in handed:
+        return None
+    handed.add(k)
+    return k
+
+
+def seed_gradients(targets, ogs, live):
+    """The starting gradients: ones (or the output gradient) for each target whose id is
+    in ``live`` (an output of a plan step, or a watched source); summed when a target
+    repeats."""
+    grads = {}
+    for t, og in zip(targets, ogs):
+        if id(t) not in live:
+            continue
+        g = np.ones_like(t._value) if og is None else \
+            np.broadcast_to(np.asarray(og, t._value.dtype), t._value.shape)
+        grads[id(t)] = grads[id(t)] + g if id(t) in grads else g
+    return grads
+
+
+def run_plan(plan, grads, buffers=None):
+    """Execute a :func:`backward_plan` on arrays: ``grads`` (by id) grows with every
+    input's gradient; ``buffers`` (one array or None per source) are handed to VJPs
+    that can write into them. Broadcasting is undone here, in one place."""
+    for op, inputs, out, attrs, needs, bufs in plan:
+        g = grads.get(id(out))
+        if g is None:
+            continue
+        values = [t._value for t in inputs]
+        if bufs is not None and buffers is not None:
+            into = tuple(None if b is None else buffers[b] for b in bufs)
+            in_grads = op.vjp(g, out._value, *values, needs=needs, into=into, **attrs)
+        elif op.wants_needs or op.wants_into:
+            in_grads = op.vjp(g, out._value, *values, needs=needs, **attrs)
+        else:
+            in_grads = op.vjp(g, out._value, *values, **attrs)
+        for t, v, need, gi in zip(inputs, values, needs, in_grads):
+            if gi is None or not need:
+                continue
+            if gi.shape != v.shape or gi.dtype is not v.dtype:
+                gi = unbroadcast(gi, v.shape, v.dtype)  # the one place broadcasting is undone
+            key = id(t)
+            grads[key] = grads[key] + gi if key in grads else gi
+    return grads
 
 
 def stop_gradient(input, name=None):  # noqa: A002 - TensorFlow's argument name

@@ -15,6 +15,7 @@ Example:
     array([0.5, 1.5], dtype=float32)
 """
 import builtins
+import threading
 
 import numpy as np
 
@@ -22,15 +23,33 @@ from tapeflow import dtypes
 
 __all__ = ["Tensor", "Variable", "TensorShape", "convert_to_tensor", "constant"]
 
-# Traces recording right now (tapeflow.trace): reading a value or assigning a Variable
-# while one records marks it as not replayable.
-TRACING = []
 
 
-def escape_trace(why):
-    """Mark every recording Trace (tapeflow.trace) as not replayable, saying ``why``."""
-    for trace in TRACING:
+class _ThreadState(threading.local):
+    """What records in this thread, as TensorFlow keeps its tapes per thread.
+
+    ``recorders``: the GradientTapes and Traces recording now, innermost last (each op
+    call is handed to every one); ``traces``: the Traces among them (tapeflow.trace).
+    """
+
+    def __init__(self):
+        self.recorders = []
+        self.traces = []
+
+
+STATE = _ThreadState()
+
+
+def value_read(why):
+    """The one observer of "Python looked at a tensor's value (or changed state)".
+
+    Every recording Trace (tapeflow.trace) of this thread is told ``why``: a replay would
+    not repeat what Python did with the value, so the trace is not replayable. Code
+    above the core calls it as ``tapeflow.ops.registry.value_read``.
+    """
+    for trace in STATE.traces:
         trace.escape(why)
+
 
 
 class TensorShape(tuple):
@@ -175,8 +194,8 @@ class Tensor:
     def numpy(self):
         """The value as a NumPy array (shared, not copied: do not modify it); a NumPy
         scalar (``np.float32(3.0)``) for a 0-d tensor, as in TensorFlow."""
-        if TRACING:
-            escape_trace("Tensor.numpy()")
+        if STATE.traces:
+            value_read("Tensor.numpy()")
         v = self._value if isinstance(self._value, np.ndarray) else np.asarray(self._value)
         return v[()] if v.ndim == 0 else v
 
@@ -187,8 +206,8 @@ class Tensor:
         return self
 
     def __array__(self, dtype=None, copy=None):
-        if TRACING:
-            escape_trace("np.asarray(tensor)")
+        if STATE.traces:
+            value_read("np.asarray(tensor)")
         arr = np.asarray(self._value, dtype=dtype)
         return arr.copy() if copy else arr
 
@@ -217,8 +236,8 @@ class Tensor:
         return builtins.bool(self._scalar("bool"))
 
     def _scalar(self, what):
-        if TRACING:
-            escape_trace(f"{what}(tensor)")
+        if STATE.traces:
+            value_read(f"{what}(tensor)")
         if self._value.size != 1:
             raise ValueError(
                 f"{what}() needs a tensor with exactly one element; got shape "
@@ -341,8 +360,8 @@ class Variable(Tensor):
     def numpy(self):
         """A copy of the current value (later assignments do not change it); a NumPy
         scalar for a 0-d variable."""
-        if TRACING:
-            escape_trace("Variable.numpy()")
+        if STATE.traces:
+            value_read("Variable.numpy()")
         return self._value[()] if self._value.ndim == 0 else self._value.copy()
 
     def value(self):
@@ -352,8 +371,8 @@ class Variable(Tensor):
     read_value = value
 
     def _check(self, value, what):
-        if TRACING:
-            escape_trace(f"Variable.{what}()")
+        if STATE.traces:
+            value_read(f"Variable.{what}()")
         arr = _to_array(value, self._value.dtype)
         if arr.shape != self._value.shape:
             raise ValueError(

@@ -30,8 +30,9 @@ import keyword
 
 import numpy as np
 
-from tapeflow.ops.registry import ACTIVE, unbroadcast
-from tapeflow.tensor import TRACING, Tensor, Variable
+from tapeflow.ops.registry import STATE, unbroadcast
+from tapeflow.tape import backward_plan
+from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["Trace", "Program", "build_program", "same_program"]
 
@@ -50,15 +51,15 @@ class Trace:
         self._tape = tape
 
     def __enter__(self):
-        ACTIVE.append(self)
-        TRACING.append(self)
+        self._state = STATE  # this thread's recorders: traces are thread-local
+        STATE.recorders.append(self)
+        STATE.traces.append(self)
         return self
 
     def __exit__(self, *exc):
-        if self in ACTIVE:
-            ACTIVE.remove(self)
-        if self in TRACING:
-            TRACING.remove(self)
+        for stack in (self._state.recorders, self._state.traces):
+            if self in stack:
+                stack.remove(self)
         return False
 
     def _record(self, op, inputs, out, attrs):
@@ -232,7 +233,7 @@ def build_program(trace, feeds, variables, loss, outputs):
                     reads.append((slot, t))
             ins.append(slot)
             keep.append(t)
-        made.append((op, ins, new_slot(out), attrs, diff, out))
+        made.append((op, ins, new_slot(out), attrs, diff, out, inputs))
         keep.append(out)
     if id(loss) not in slots or any(id(o) not in slots for o in outputs):
         return None
@@ -246,46 +247,32 @@ def build_program(trace, feeds, variables, loss, outputs):
             wanted.update(entry[1])
             live.append(entry)
     live.reverse()
-    forward = [(op.forward, tuple(ins), out, attrs) for op, ins, out, attrs, _, _ in live]
-    backward = _backward_plan(live, [s for s, _ in reads[:n_variables]], loss_slot)
+    forward = [(op.forward, tuple(ins), out, attrs) for op, ins, out, attrs, _, _, _ in live]
+    backward = _backward_plan([(op, inputs, out, attrs, diff) for
+                               op, _, _, attrs, diff, out, inputs in live],
+                              slots, [v for _, v in reads[:n_variables]], loss)
     program = Program(template, feed_slots, reads, forward, backward, loss_slot,
                       output_slots, n_variables)
     program._keep = keep
     return program
 
 
-def _backward_plan(live, variable_slots, loss_slot):
-    """The differentiable calls on a path from a variable to the loss, last first.
+def _backward_plan(live, slots, variables, loss):
+    """The tape's :func:`tapeflow.tape.backward_plan` of the live calls, on slots.
 
-    Each is ``(vjp, out, ins, targets, needs, bufs, attrs)``: ``targets`` repeats
-    ``ins`` with -1 for the inputs that do not lead back to a variable (their gradient
-    is dropped); ``needs`` is given to VJPs that take it; ``bufs`` (for VJPs that take
-    ``into``) names, per input, the variable whose gradient buffer the call may fill.
+    Each step becomes ``(vjp, out, ins, targets, needs, bufs, attrs)``: ``targets``
+    repeats ``ins`` with -1 for the inputs that do not lead back to a variable (their
+    gradient is dropped); ``needs`` is given to VJPs that take it; ``bufs`` (for VJPs
+    that take ``into``) names, per input, the variable whose gradient buffer the call
+    may fill.
     """
-    reach, path = set(variable_slots), []
-    for op, ins, out, attrs, diff, tensor in live:
-        if not diff or tensor._value.dtype.kind != "f":
-            continue
-        needs = tuple(i in reach for i in ins)
-        if True in needs:
-            reach.add(out)
-            path.append((op, ins, out, attrs, needs))
-    to_loss, plan, handed = {loss_slot}, [], set()
-    index = {s: k for k, s in enumerate(variable_slots)}
-    for op, ins, out, attrs, needs in reversed(path):
-        if out not in to_loss:
-            continue
-        to_loss.update(i for i, n in zip(ins, needs) if n)
-        bufs = None
-        if op.wants_into:  # each variable's buffer goes to the first call that can use it
-            bufs = []
-            for i, n in zip(ins, needs):
-                bufs.append(index.get(i) if n and i not in handed else None)
-                if bufs[-1] is not None:
-                    handed.add(i)
-            bufs = tuple(bufs)
+    entries = [(op, inputs, out, attrs) for op, inputs, out, attrs, diff in live
+               if diff and out._value.dtype.kind == "f"]
+    plan = []
+    for op, inputs, out, attrs, needs, bufs in backward_plan(entries, variables, [loss]):
+        ins = tuple(slots[id(t)] for t in inputs)
         targets = tuple(i if n else -1 for i, n in zip(ins, needs))
-        plan.append((op.vjp, out, tuple(ins), targets,
+        plan.append((op.vjp, slots[id(out)], ins, targets,
                      needs if (op.wants_needs or op.wants_into) else None, bufs, attrs))
     return plan
 

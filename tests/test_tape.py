@@ -191,3 +191,37 @@ def test_gradient_buffers_are_filled_in_place_and_match_fresh_gradients():
         np.testing.assert_allclose(g.numpy(), f.numpy(), rtol=1e-6)
     # k feeds two ops: the first writes into its buffer, the second adds a new array
     assert np.isfinite(bufs[0]).all()
+
+
+def test_tapes_are_thread_local():
+    import threading
+    x = tf.Variable(2.0)
+    seen = {}
+
+    def other_thread():
+        seen["y"] = x * 5.0   # computed while the main thread's tape records
+        with tf.GradientTape() as own:
+            z = x * x
+        seen["dz"] = float(own.gradient(z, x))
+
+    with tf.GradientTape() as tape:
+        y = x * 3.0
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+    assert float(tape.gradient(y, x)) == 3.0
+    assert seen["dz"] == 4.0
+    assert len(tape._entries) == 0        # the other thread's ops were never recorded here
+
+
+def test_the_tape_and_the_trace_share_one_backward_plan():
+    from tapeflow.tape import backward_plan
+    x, w = tf.Variable(2.0), tf.Variable(5.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = x * x
+        unused = w * 3.0        # on a path from a source but not to the target
+        z = y + 1.0
+    plan = backward_plan(tape._entries, [x, w], [z])
+    assert [step[0].name for step in plan] == ["add", "multiply"]
+    assert all(step[2] is not unused for step in plan)
+    assert plan[0][4] == (True, False)      # needs: the constant 1.0 needs no gradient

@@ -43,12 +43,13 @@ class _Signature:
     """What is known about one batch signature: the last trace, or the program."""
 
     __slots__ = ("last", "program", "variables", "buffers", "outputs", "updates",
-                 "batch_size", "eager")
+                 "batch_size", "eager", "why")
 
     def __init__(self):
         self.last = self.program = self.variables = self.buffers = None
         self.outputs = self.updates = self.batch_size = None
         self.eager = False
+        self.why = None  # why the signature stays eager, once it does
 
 
 class TracedTrainStep:
@@ -67,6 +68,22 @@ class TracedTrainStep:
     def replaying(self):
         """True once some batch signature runs from a replayed program."""
         return any(s.program is not None for s in self.signatures.values())
+
+    def why_eager(self):
+        """Why each batch signature that stays eager does, keyed by signature (an empty
+        dict when every signature replays or is still being traced).
+
+        Example:
+            >>> import numpy as np
+            >>> from tapeflow import keras
+            >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse")
+            >>> x, y = np.ones((4, 2), np.float32), np.ones((4, 1), np.float32)
+            >>> _ = model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+            >>> model.make_train_function().why_eager()
+            {}
+        """
+        return {key: sig.why for key, sig in self.signatures.items() if sig.eager}
 
     def __call__(self, data):
         model = self.model
@@ -108,6 +125,10 @@ class TracedTrainStep:
         grads = tape.gradient(loss, variables, buffers=model._gradient_buffers(variables))
         if program is None or (sig.last is not None and not same_program(sig.last, program)):
             sig.eager, sig.last = True, None
+            sig.why = trace.escaped or (
+                "two traced steps differed (a constant computed from the batch in NumPy, "
+                "or a Python branch)" if program is not None else
+                "the loss or an output was not computed by ops inside the step")
         elif sig.last is None:
             sig.last = program
         else:
@@ -121,8 +142,9 @@ class TracedTrainStep:
         model = self.model
         try:
             loss, outputs, grads = sig.program.run([t._value for t in leaves], sig.buffers)
-        except Exception:  # noqa: BLE001 - the eager step raises it with full context
+        except Exception as err:  # noqa: BLE001 - the eager step raises it with full context
             sig.program, sig.eager = None, True
+            sig.why = f"the replay raised {type(err).__name__}: {err}"
             return model.train_step(data)
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         if sig.updates:

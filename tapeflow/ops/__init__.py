@@ -10,7 +10,8 @@ import weakref
 
 import numpy as np
 
-from tapeflow.tensor import TRACING, Tensor, bind_operator_ops, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import STATE, Tensor, bind_operator_ops
 
 
 bind_operator_ops(
@@ -40,8 +41,8 @@ class VariableSlice(Tensor):
 
     def _write(self, value, how, what):
         variable, index = _SLICED[id(self)]
-        if TRACING:
-            escape_trace(f"Variable slice .{what}()")
+        if STATE.traces:
+            value_read(f"Variable slice .{what}()")
         target = variable._value[index]
         arr = np.asarray(value._value if isinstance(value, Tensor) else value)
         try:

@@ -16,7 +16,8 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.ops.array import _shape_tuple
 from tapeflow.ops.convert import to_tensor
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 _state = {"seed": None, "rng": np.random.default_rng(), "op_rngs": {}}
 
@@ -46,7 +47,7 @@ def _generator(seed=None):
 def _draw(seed):
     """The generator for a public tf.random function. Its values are drawn in NumPy, not
     by an op, so a trace (tapeflow.trace) that sees one stays eager."""
-    escape_trace("tf.random drew a value")
+    value_read("tf.random drew a value")
     return _generator(seed)
 
 

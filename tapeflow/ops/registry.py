@@ -19,20 +19,23 @@ can write a gradient into a caller's buffer may declare ``into`` (a tuple with a
 array or None per input; see ``GradientTape.gradient(..., buffers=)``).
 
 Recording: while a :class:`tapeflow.GradientTape` (or a :class:`tapeflow.trace.Trace`)
-is active it sits in ``ACTIVE``; each op call hands ``(op, inputs, output, attrs)`` to
-every active recorder. A tape keeps references (never copies) to differentiable calls
-with a watched input.
+is active it sits in ``STATE.recorders`` (per thread, as TensorFlow's tapes are); each
+op call hands ``(op, inputs, output, attrs)`` to every active recorder. A tape keeps
+references (never copies) to differentiable calls with a watched input.
+
+Observing: code that looks at a tensor's value in Python (``numpy()``, ``float()``,
+a NumPy constant computed from a batch) calls :func:`value_read`, the one observer
+through which a recording Trace learns that it cannot be replayed, and why.
 """
 import inspect
 
 import numpy as np
 
-from tapeflow.tensor import Tensor
+from tapeflow.tensor import STATE, Tensor, value_read
 
-__all__ = ["Op", "primitive", "REGISTRY", "ACTIVE", "unbroadcast"]
+__all__ = ["Op", "primitive", "REGISTRY", "STATE", "value_read", "unbroadcast"]
 
 REGISTRY = {}
-ACTIVE = []  # tapes currently recording, innermost last
 
 
 class Op:
@@ -66,9 +69,10 @@ class Op:
                 raise
             shapes = ", ".join(str(tuple(t._value.shape)) for t in inputs)
             raise type(err)(f"{self.name}: {err} (input shapes: {shapes})") from None
-        if ACTIVE:  # tapes keep differentiable calls; a tapeflow.trace.Trace keeps all
-            for tape in ACTIVE:
-                tape._record(self, inputs, out, attrs)
+        recorders = STATE.recorders
+        if recorders:  # tapes keep differentiable calls; a tapeflow.trace.Trace keeps all
+            for recorder in recorders:
+                recorder._record(self, inputs, out, attrs)
         return out
 
     def __repr__(self):

@@ -310,7 +310,8 @@ class MirrorSource:
     def _download(self, state, f, url, dest, sha256, gunzip):
         """Downloads one file; returns None on success, else the error (noted)."""
         try:
-            download.download(url, dest, expected_hash=sha256, gunzip=gunzip,
+            download.download(url, dest, expected_hash=sha256,
+                              gunzip=gunzip and idx.MAX_IDX_BYTES,
                               progress=state.progress)
             return None
         except download.DownloadError as err:

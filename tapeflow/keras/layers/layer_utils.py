@@ -7,6 +7,7 @@ Example:
 """
 import functools
 import inspect
+import threading
 
 from tapeflow.keras._objects import policy_name
 from tapeflow.keras.api_export import keras_export
@@ -17,13 +18,11 @@ __all__ = ["call_context", "DTypePolicy", "call_info", "is_default_build", "shap
            "KERAS2_ADD_WEIGHT"]
 
 
-class _CallContext:
-    """Who is calling whom right now: the ``training`` flag of the outermost call
-    propagates to nested layers, and each outermost call gets a fresh id that tags
-    the losses it produces. ``batch_unknown``: set while ``Model.build(shape)`` runs
-    the model on stand-in zeros, so that layers record a batch size of None."""
-
-    __slots__ = ("training", "depth", "call_id", "batch_unknown")
+class _CallContext(threading.local):
+    """Who is calling whom right now, in this thread: the ``training`` flag of the
+    outermost call propagates to nested layers, and each outermost call gets a fresh id
+    that tags the losses it produces. ``batch_unknown``: set while ``Model.build(shape)``
+    runs the model on stand-in zeros, so that layers record a batch size of None."""
 
     def __init__(self):
         self.training, self.depth, self.call_id = None, 0, 0

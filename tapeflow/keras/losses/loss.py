@@ -18,7 +18,8 @@ from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.utils.naming import auto_name
 from tapeflow.ops import array as array_ops
 from tapeflow.ops import math as math_ops
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 __all__ = ["Loss", "EPSILON", "REDUCTIONS", "reduce_weighted_values", "standardize_reduction",
            "squeeze_or_expand_to_same_rank", "as_float_tensor"]
@@ -118,7 +119,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if reduction == "sum":
         return math_ops.reduce_sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        escape_trace("a loss divided by the sum of the sample weights")  # a NumPy constant
+        value_read("a loss divided by the sum of the sample weights")  # a NumPy constant
         total = float(np.sum(sw))
         return math_ops.multiply(math_ops.reduce_sum(values), 1.0 / total if total else 0.0)
     return math_ops.reduce_mean(values)

@@ -18,7 +18,8 @@ from tapeflow.ops import array as array_ops
 from tapeflow.ops import losses as loss_ops
 from tapeflow.ops import math as math_ops
 from tapeflow.ops import nn as nn_ops
-from tapeflow.tensor import Tensor, escape_trace
+from tapeflow.ops.registry import value_read
+from tapeflow.tensor import Tensor
 
 __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentage_error",
            "mean_squared_logarithmic_error", "huber", "log_cosh", "kl_divergence", "poisson",
@@ -156,7 +157,7 @@ def poisson(y_true, y_pred):
 
 def _hinge_labels(yt):
     """Keras converts 0/1 labels to -1/1 (only when every label is 0 or 1)."""
-    escape_trace("hinge: the 0/1 -> -1/1 label rule looks at the labels")
+    value_read("hinge: the 0/1 -> -1/1 label rule looks at the labels")
     v = yt._value
     if np.all((v == 0) | (v == 1)):
         return math_ops.subtract(math_ops.multiply(yt, 2.0), 1.0)

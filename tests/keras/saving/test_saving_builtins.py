@@ -41,6 +41,8 @@ ARGS = {
     "PolynomialDecay": {"initial_learning_rate": 0.1, "decay_steps": 10},
     "CosineDecay": {"initial_learning_rate": 0.1, "decay_steps": 10},
     "MeanMetricWrapper": None, "LossFunctionWrapper": None,
+    "AveragePooling1D": {"pool_size": 2}, "AveragePooling2D": {"pool_size": 2},
+    "AveragePooling3D": {"pool_size": 2}, "MaxPooling3D": {"pool_size": 2},
 }
 # Abstract bases: exported (configs may name them) but not useful to build bare.
 BASES = {"Layer", "Loss", "Metric", "Optimizer", "Initializer", "Regularizer", "Constraint",
