@@ -63,6 +63,11 @@ CASES = [
      (2, 6, 12, 2), 0, []),
     (L.Permute, {"dims": (2, 1)}, (2, 3, 4), (2, 4, 3), 0, []),
     (L.RepeatVector, {"n": 3}, (2, 4), (2, 3, 4), 0, []),
+    (L.LayerNormalization, {}, (2, 3), (2, 3), 2, [(3,), (3,)]),
+    (L.LayerNormalization, {"axis": [1, 2], "center": False}, (2, 3, 4), (2, 3, 4), 1,
+     [(3, 4)]),
+    (L.LayerNormalization, {"rms_scaling": True, "epsilon": 0.1}, (2, 5), (2, 5), 1,
+     [(5,)]),
 ]
 
 

@@ -1,0 +1,11 @@
+"""Preprocessing layers: feature normalization and image preprocessing / augmentation.
+
+Example:
+    >>> import numpy as np
+    >>> from tapeflow.keras.layers.preprocessing import Normalization
+    >>> Normalization(mean=2.0, variance=4.0)(np.array([[4.0]])).numpy()
+    array([[1.]], dtype=float32)
+"""
+from tapeflow.keras.layers.preprocessing.normalization import Normalization
+
+__all__ = ["Normalization"]
