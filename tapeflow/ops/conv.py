@@ -294,12 +294,12 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  
 
 def bias_add(value, bias, data_format=None, name=None):
     """``value + bias`` along the channel axis (the last, or axis 1 for "NC..." formats)."""
-    from tapeflow.ops import math as m
+    from tapeflow.ops import math as math_ops
     from tapeflow.ops.array import reshape
     value, bias = binary_operands(value, bias, "bias_add")
     if data_format is not None and str(data_format).upper().startswith("NC"):
         bias = reshape(bias, (-1,) + (1,) * (value.ndim - 2))
-    return m.add(value, bias)
+    return math_ops.add(value, bias)
 
 
 # ------------------------------------------------------------------ depthwise conv2d
