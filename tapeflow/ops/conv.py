@@ -200,6 +200,26 @@ def _conv2d_vjp(g, out, x, kernel, strides, pads, dilations, needs=(True, True),
     return gx, gk
 
 
+@primitive("im2col")
+def _im2col(x, ksize, strides, pads, dilations):
+    """The (kh, kw) windows of the NHWC ``x`` as (N, oh, ow, kh*kw*C), each window
+    flattened in (kh, kw, C) order (TensorFlow's ``extract_patches`` layout): a
+    convolution is then one matrix product with the kernel reshaped to (kh*kw*C, out),
+    and the windows stay on the tape for the kernel's gradient."""
+    kh, kw = ksize
+    _, oh, ow = _geometry(x.shape, kh, kw, strides, pads, dilations)
+    cols = im2col(pad_nhwc(x, pads), kh, kw, oh, ow, strides, dilations)
+    return cols.reshape(x.shape[0], oh, ow, kh * kw * x.shape[3])
+
+
+@_im2col.defvjp
+def _im2col_vjp(g, out, x, ksize, strides, pads, dilations):
+    kh, kw = ksize
+    padded, oh, ow = _geometry(x.shape, kh, kw, strides, pads, dilations)
+    return (col2im(g.reshape(x.shape[0], oh, ow, kh, kw, x.shape[3]), padded, pads,
+                   strides, dilations),)
+
+
 def _channels_first(data_format, op):
     fmt = "NHWC" if data_format is None else str(data_format).upper()
     if fmt in ("NHWC", "NWC", "CHANNELS_LAST"):

@@ -56,11 +56,15 @@ def _max_pool_vjp(g, out, x, ksize, strides, pads):
     dxp = np.zeros(padded, g.dtype)
     taken = np.zeros(out.shape, bool)
     hit = np.empty(out.shape, bool)
+    disjoint = strides[0] >= ksize[0] and strides[1] >= ksize[1]  # each entry in <= 1 window
     for _, _, rows, cols in window_slices(oh, ow, *ksize, strides, _ONE):
         np.equal(xp[:, rows, cols, :], out, out=hit)
-        hit &= ~taken           # the first maximum of a window takes the gradient
-        taken |= hit
-        dxp[:, rows, cols, :] += np.where(hit, g, 0)
+        np.greater(hit, taken, out=hit)   # the first maximum of a window takes it all
+        np.logical_or(taken, hit, out=taken)
+        if disjoint:                      # written in place: no temporary, no add
+            np.multiply(g, hit, out=dxp[:, rows, cols, :])
+        else:
+            dxp[:, rows, cols, :] += g * hit
     return (_crop(dxp, pads),)
 
 
