@@ -22,9 +22,9 @@ from tapeflow.keras.layers.convolutional_utils import (
     check_spatial, from_channels_last, input_error, norm_data_format, norm_positive, norm_tuple,
     normalize_padding, output_length, resolved_pads, to_channels_last, transpose_output_length)
 from tapeflow.ops import math as math_ops
-from tapeflow.ops.array import expand_dims, reshape, squeeze
+from tapeflow.ops.array import expand_dims, reshape
 from tapeflow.keras.layers.dense import _FUSED, _hashable
-from tapeflow.ops.conv import _conv2d, _conv2d_transpose, _im2col
+from tapeflow.ops.conv import _conv2d_transpose, _im2col
 from tapeflow.ops.nn import _dense, _zero_bias
 
 __all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "BaseConv"]
@@ -170,16 +170,10 @@ class _Conv(BaseConv):
                                       constraint=self.kernel_constraint, name="kernel")
         self._add_bias(self.filters)
 
-    # the windows-then-fused-matmul form (False: one conv2d op, then add and activation)
-    _via_windows = True
-
     def call(self, inputs):
         x = self._nhwc(inputs)
         strides, pads, dil = self._geometry(x)
         kernel = expand_dims(self.kernel, 0) if self.rank == 1 else self.kernel
-        if not self._via_windows:
-            y = _conv2d(x, kernel, strides=strides, pads=pads, dilations=dil)
-            return self._finish(squeeze(y, [1]) if self.rank == 1 else y)
         # the windows (kept on the tape for the kernel's gradient) times the kernel, plus
         # bias and activation, in the fused dense op: one matrix product, no temporaries
         cols = _im2col(x, ksize=tuple(kernel.shape[:2]), strides=strides, pads=pads,
