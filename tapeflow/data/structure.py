@@ -18,7 +18,7 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.tensor import Tensor, TensorShape, _infer_dtype
 
-__all__ = ["TensorSpec", "to_arrays", "leaves", "pack", "map_leaves", "wrap", "to_numpy",
+__all__ = ["TensorSpec", "DatasetSpec", "to_arrays", "leaves", "pack", "map_leaves", "wrap", "to_numpy",
            "spec_of", "describe", "is_structure"]
 
 
@@ -65,6 +65,17 @@ class TensorSpec:
             arr = value.array if isinstance(value, Tensor) else np.asarray(value)
             shape, dtype = list(arr.shape), dtypes.as_dtype(arr.dtype)
         return dtype == self.dtype and shape_fits(shape, self.shape)
+
+
+class DatasetSpec:
+    """The type of a window component: a dataset of elements of ``element_spec``."""
+
+    def __init__(self, element_spec):
+        self.element_spec = element_spec
+        self.shape = TensorShape([])
+
+    def __repr__(self):
+        return f"DatasetSpec({self.element_spec!r}, TensorShape([]))"
 
 
 def shape_fits(shape, spec_shape):
@@ -157,14 +168,24 @@ def to_arrays(element):
         return type(element)(*parts) if hasattr(element, "_fields") else tuple(parts)
     if element is None:
         raise TypeError("A dataset element cannot be None: give a value for every component.")
+    if _is_dataset(element):  # a window's component (Dataset.window) stays a dataset
+        return element
     return to_array(element)
+
+
+def _is_dataset(value):
+    return hasattr(value, "_elements") and hasattr(value, "element_spec")
+
+
+def _tensor(leaf):
+    return leaf if _is_dataset(leaf) else Tensor(leaf)
 
 
 def wrap(element):
     """``element`` with ``tf.Tensor`` leaves (what iterating a dataset gives)."""
     if isinstance(element, np.ndarray):
         return Tensor(element)
-    return map_leaves(Tensor, element)
+    return map_leaves(_tensor, element)
 
 
 def _numpy_leaf(arr):
@@ -181,6 +202,8 @@ def to_numpy(element):
 def spec_of(element, batch_none=False):
     """The ``TensorSpec`` structure of an element (``batch_none``: first axis unknown)."""
     def spec(arr):
+        if _is_dataset(arr):
+            return DatasetSpec(arr.element_spec)
         shape = list(arr.shape)
         if batch_none and shape:
             shape[0] = None
