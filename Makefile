@@ -14,7 +14,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	# setuptools prints a note on every editable install; the build is otherwise clean
+	PYTHONWARNINGS=ignore::UserWarning $(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
 train: $(STAMP)
