@@ -14,7 +14,7 @@ import importlib
 from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version followed)
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
-               "initializers", "layers", "losses", "metrics", "models", "optimizers",
+               "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
                "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",

@@ -16,7 +16,7 @@ Example:
 """
 import numpy as np
 
-from tapeflow.ops import nn as N
+from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import primitive
 
 __all__ = ["EPSILON", "mean_squared_error", "huber", "binary_crossentropy",
@@ -79,7 +79,7 @@ def binary_crossentropy(y_true, y_pred, axis, from_logits):
     """``mean(-(t log p + (1 - t) log(1 - p)), axis)`` with ``p`` clipped; on logits,
     the stable ``sigmoid_cross_entropy_with_logits`` form."""
     if from_logits:
-        per_entry = N._sig_xent.forward(y_true, y_pred)
+        per_entry = nn_ops._sig_xent.forward(y_true, y_pred)
     else:
         _, log_p, log_q = _binary_terms(y_true, y_pred)
         per_entry = -(y_true * log_p + (1.0 - y_true) * log_q)
@@ -90,7 +90,7 @@ def binary_crossentropy(y_true, y_pred, axis, from_logits):
 def _binary_crossentropy_vjp(g, out, y_true, y_pred, axis, from_logits, needs=(True, True)):
     g = np.expand_dims(g, axis) / y_pred.shape[axis]
     if from_logits:
-        return (-g * y_pred if needs[0] else None), g * (N._sigmoid(y_pred) - y_true)
+        return (-g * y_pred if needs[0] else None), g * (nn_ops._sigmoid(y_pred) - y_true)
     # each term as the chain rule through the composed formula rounds it
     p, log_p, log_q = _binary_terms(y_true, y_pred)
     g_true = g * log_q - g * log_p if needs[0] else None

@@ -14,10 +14,10 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
-from tapeflow.ops import array as A
-from tapeflow.ops import losses as LO
-from tapeflow.ops import math as M
-from tapeflow.ops import nn as N
+from tapeflow.ops import array as array_ops
+from tapeflow.ops import losses as loss_ops
+from tapeflow.ops import math as math_ops
+from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import value_read
 from tapeflow.tensor import Tensor
 
@@ -35,7 +35,7 @@ def _pair(y_true, y_pred, fn):
     y_pred = as_float_tensor(y_pred)
     dt = y_pred._value.dtype
     if isinstance(y_true, Tensor):
-        yt = y_true if y_true._value.dtype == dt else M.cast(y_true, dt)
+        yt = y_true if y_true._value.dtype == dt else math_ops.cast(y_true, dt)
     else:
         yt = Tensor(np.asarray(y_true, dtype=dt))
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
@@ -56,7 +56,7 @@ def mean_squared_error(y_true, y_pred):
         np.float32(0.125)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
-    return LO.mean_squared_error(yt, yp)
+    return loss_ops.mean_squared_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -68,7 +68,7 @@ def mean_absolute_error(y_true, y_pred):
         array([0.75], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_error")
-    return M.reduce_mean(M.abs(M.subtract(yt, yp)), axis=-1)
+    return math_ops.reduce_mean(math_ops.abs(math_ops.subtract(yt, yp)), axis=-1)
 
 
 @keras_export("keras.losses")
@@ -80,8 +80,8 @@ def mean_absolute_percentage_error(y_true, y_pred):
         array([37.5], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_percentage_error")
-    ratio = M.divide(M.subtract(yt, yp), M.maximum(M.abs(yt), EPSILON))
-    return M.multiply(M.reduce_mean(M.abs(ratio), axis=-1), 100.0)
+    ratio = math_ops.divide(math_ops.subtract(yt, yp), math_ops.maximum(math_ops.abs(yt), EPSILON))
+    return math_ops.multiply(math_ops.reduce_mean(math_ops.abs(ratio), axis=-1), 100.0)
 
 
 @keras_export("keras.losses")
@@ -93,9 +93,9 @@ def mean_squared_logarithmic_error(y_true, y_pred):
         1.0
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
-    first = M.log(M.add(M.maximum(yp, EPSILON), 1.0))
-    second = M.log(M.add(M.maximum(yt, EPSILON), 1.0))
-    return M.reduce_mean(M.square(M.subtract(first, second)), axis=-1)
+    first = math_ops.log(math_ops.add(math_ops.maximum(yp, EPSILON), 1.0))
+    second = math_ops.log(math_ops.add(math_ops.maximum(yt, EPSILON), 1.0))
+    return math_ops.reduce_mean(math_ops.square(math_ops.subtract(first, second)), axis=-1)
 
 
 @keras_export("keras.losses")
@@ -108,7 +108,7 @@ def huber(y_true, y_pred, delta=1.0):
         array([1.3125], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "huber")
-    return LO.huber(yt, yp, delta=float(delta))
+    return loss_ops.huber(yt, yp, delta=float(delta))
 
 
 @keras_export("keras.losses")
@@ -121,9 +121,10 @@ def log_cosh(y_true, y_pred):
         0.2169
     """
     yt, yp = _pair(y_true, y_pred, "log_cosh")
-    x = M.subtract(yp, yt)
-    val = M.subtract(M.add(x, N.softplus(M.multiply(x, -2.0))), float(np.log(2.0)))
-    return M.reduce_mean(val, axis=-1)
+    x = math_ops.subtract(yp, yt)
+    val = math_ops.subtract(math_ops.add(x, nn_ops.softplus(math_ops.multiply(x, -2.0))),
+                            float(np.log(2.0)))
+    return math_ops.reduce_mean(val, axis=-1)
 
 
 @keras_export("keras.losses")
@@ -135,9 +136,10 @@ def kl_divergence(y_true, y_pred):
         0.14384
     """
     yt, yp = _pair(y_true, y_pred, "kl_divergence")
-    yt = A.clip_by_value(yt, EPSILON, 1.0)
-    yp = A.clip_by_value(yp, EPSILON, 1.0)
-    return M.reduce_sum(M.multiply(yt, M.log(M.divide(yt, yp))), axis=-1)
+    yt = array_ops.clip_by_value(yt, EPSILON, 1.0)
+    yp = array_ops.clip_by_value(yp, EPSILON, 1.0)
+    return math_ops.reduce_sum(math_ops.multiply(yt, math_ops.log(math_ops.divide(yt, yp))),
+                               axis=-1)
 
 
 @keras_export("keras.losses")
@@ -149,7 +151,8 @@ def poisson(y_true, y_pred):
         1.71828
     """
     yt, yp = _pair(y_true, y_pred, "poisson")
-    return M.reduce_mean(M.subtract(yp, M.multiply(yt, M.log(M.add(yp, EPSILON)))), axis=-1)
+    log_pred = math_ops.log(math_ops.add(yp, EPSILON))
+    return math_ops.reduce_mean(math_ops.subtract(yp, math_ops.multiply(yt, log_pred)), axis=-1)
 
 
 def _hinge_labels(yt):
@@ -157,7 +160,7 @@ def _hinge_labels(yt):
     value_read("hinge: the 0/1 -> -1/1 label rule looks at the labels")
     v = yt._value
     if np.all((v == 0) | (v == 1)):
-        return M.subtract(M.multiply(yt, 2.0), 1.0)
+        return math_ops.subtract(math_ops.multiply(yt, 2.0), 1.0)
     return yt
 
 
@@ -171,7 +174,8 @@ def hinge(y_true, y_pred):
     """
     yt, yp = _pair(y_true, y_pred, "hinge")
     yt = _hinge_labels(yt)
-    return M.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0), axis=-1)
+    margin = math_ops.subtract(1.0, math_ops.multiply(yt, yp))
+    return math_ops.reduce_mean(math_ops.maximum(margin, 0.0), axis=-1)
 
 
 @keras_export("keras.losses")
@@ -184,8 +188,8 @@ def squared_hinge(y_true, y_pred):
     """
     yt, yp = _pair(y_true, y_pred, "squared_hinge")
     yt = _hinge_labels(yt)
-    margin = M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0)
-    return M.reduce_mean(M.square(margin), axis=-1)
+    margin = math_ops.maximum(math_ops.subtract(1.0, math_ops.multiply(yt, yp)), 0.0)
+    return math_ops.reduce_mean(math_ops.square(margin), axis=-1)
 
 
 @keras_export("keras.losses")
@@ -198,6 +202,6 @@ def categorical_hinge(y_true, y_pred):
         array([1.2], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "categorical_hinge")
-    pos = M.reduce_sum(M.multiply(yt, yp), axis=-1)
-    neg = M.reduce_max(M.multiply(M.subtract(1.0, yt), yp), axis=-1)
-    return M.maximum(M.add(M.subtract(neg, pos), 1.0), 0.0)
+    pos = math_ops.reduce_sum(math_ops.multiply(yt, yp), axis=-1)
+    neg = math_ops.reduce_max(math_ops.multiply(math_ops.subtract(1.0, yt), yp), axis=-1)
+    return math_ops.maximum(math_ops.add(math_ops.subtract(neg, pos), 1.0), 0.0)
