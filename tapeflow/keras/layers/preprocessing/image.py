@@ -20,7 +20,7 @@ from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.reshaping import data_format_of
 from tapeflow.ops import image
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import expand_dims, getitem, squeeze, transpose
 
 __all__ = ["ImageLayer", "Resizing", "CenterCrop", "aspect_crop_box", "positive_size",
@@ -70,7 +70,7 @@ class ImageLayer(Layer):
 
     def call(self, inputs, training=None):
         self._spatial(tuple(inputs.shape))
-        x = inputs if inputs.array.dtype == self._np_dtype else m.cast(inputs, self._np_dtype)
+        x = inputs if inputs.array.dtype == self._np_dtype else math_ops.cast(inputs, self._np_dtype)
         unbatched = x.ndim == 3
         if unbatched:
             x = expand_dims(x, 0)
@@ -171,7 +171,7 @@ class Resizing(ImageLayer):
         out = image.zero_pad(x, pads)
         if self.fill_value:
             border = 1.0 - np.pad(np.ones((1, h, w, 1), self._np_dtype), pads)
-            out = m.add(out, (border * self.fill_value).astype(self._np_dtype))
+            out = math_ops.add(out, (border * self.fill_value).astype(self._np_dtype))
         return out
 
     def compute_output_shape(self, input_shape):
