@@ -16,7 +16,7 @@ Example:
 """
 import numpy as np
 
-from tapeflow.ops import nn as N
+from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import primitive
 
 __all__ = ["EPSILON", "mean_squared_error", "huber", "binary_crossentropy",
@@ -82,7 +82,7 @@ def binary_crossentropy(y_true, y_pred, axis, from_logits):
     """``mean(-(t log p + (1 - t) log(1 - p)), axis)`` with ``p`` clipped; on logits,
     the stable ``sigmoid_cross_entropy_with_logits`` form."""
     if from_logits:
-        per_entry = N._sig_xent.forward(y_true, y_pred)
+        per_entry = nn_ops._sig_xent.forward(y_true, y_pred)
     else:
         _, log_p, log_q = _binary_terms(y_true, y_pred)
         per_entry = -(y_true * log_p + (1.0 - y_true) * log_q)
@@ -93,7 +93,7 @@ def binary_crossentropy(y_true, y_pred, axis, from_logits):
 def _binary_crossentropy_vjp(g, out, y_true, y_pred, axis, from_logits, needs=(True, True)):
     g = np.expand_dims(g, axis) / y_pred.shape[axis]
     if from_logits:
-        return (-g * y_pred if needs[0] else None), g * (N._sigmoid(y_pred) - y_true)
+        return (-g * y_pred if needs[0] else None), g * (nn_ops._sigmoid(y_pred) - y_true)
     # each term as the chain rule through the composed formula rounds it
     p, log_p, log_q = _binary_terms(y_true, y_pred)
     g_true = g * log_q - g * log_p if needs[0] else None
@@ -232,14 +232,14 @@ _LOG2 = float(np.log(2.0))
 def log_cosh(y_true, y_pred):
     """``mean(log(cosh(y_pred - y_true)), axis=-1)`` as ``x + softplus(-2x) - log 2``."""
     x = y_pred - y_true
-    return _mean_last(x + N.softplus.op.forward(x * -2.0) - _LOG2)
+    return _mean_last(x + nn_ops.softplus.op.forward(x * -2.0) - _LOG2)
 
 
 @log_cosh.defvjp
 def _log_cosh_vjp(g, out, y_true, y_pred):
     x = y_pred - y_true
     g_val = _spread(g, y_pred)
-    g_x = g_val + g_val * N._sigmoid(x * -2.0) * -2.0
+    g_x = g_val + g_val * nn_ops._sigmoid(x * -2.0) * -2.0
     return -g_x, g_x
 
 

@@ -33,7 +33,7 @@ import warnings
 
 import numpy as np
 
-from . import download as dl
+from . import download
 from . import idx
 
 ROLES = ("x_train", "y_train", "x_test", "y_test")
@@ -183,7 +183,7 @@ class Search:
         self.origin[file.role] = f"{source.label} {source.location}"
         self.note(source, file, True, "verified")
         if store:
-            dl.write_atomic(os.path.join(cache_dir(self.spec), file.name), data)
+            download.write_atomic(os.path.join(cache_dir(self.spec), file.name), data)
 
 
 def _find(directory: str, name: str) -> str | None:
@@ -220,7 +220,7 @@ class DirectorySource:
                 state.note(self, f, False, f"unreadable: {err}")
                 self._corrupt(state, f"{err}")
                 continue
-            actual = dl.hash_bytes(data)
+            actual = download.hash_bytes(data)
             if actual != f.sha256:
                 state.note(self, f, False, f"corrupt or truncated {path} (expected sha256 "
                                            f"{f.sha256}, received {actual})")
@@ -250,7 +250,7 @@ class NpzSource:
         if not os.path.isfile(self.path):
             state.note(self, None, False, "not found")
             return
-        actual = dl.hash_file(self.path)
+        actual = download.hash_file(self.path)
         if actual != self.sha256:
             state.note(self, None, False, f"corrupt or truncated (expected sha256 "
                                           f"{self.sha256}, received {actual})")
@@ -263,7 +263,7 @@ class NpzSource:
         store = state.store or state.repair
         for f in missing:
             data = idx.encode_idx(arrays[f.role]) if store else None
-            if store and dl.hash_bytes(data) != f.sha256:
+            if store and download.hash_bytes(data) != f.sha256:
                 state.note(self, f, False, f"{f.role} from the npz does not re-encode to "
                                            f"the expected IDX bytes of {f.name}; not cached")
                 continue
@@ -310,14 +310,14 @@ class MirrorSource:
     def _download(self, state, f, url, dest, sha256, gunzip):
         """Downloads one file; returns None on success, else the error (noted)."""
         try:
-            dl.download(url, dest, expected_hash=sha256,
-                        gunzip=gunzip and idx.MAX_IDX_BYTES,
-                        progress=state.progress)
+            download.download(url, dest, expected_hash=sha256,
+                              gunzip=gunzip and idx.MAX_IDX_BYTES,
+                              progress=state.progress)
             return None
-        except dl.DownloadError as err:
+        except download.DownloadError as err:
             state.note(self, f, False, err.reason, location=url)
             return err
-        except dl.IntegrityError as err:
+        except download.IntegrityError as err:
             state.note(self, f, False, f"hash mismatch (expected sha256 {err.expected}, "
                                        f"received {err.actual}); nothing was cached",
                        location=url)

@@ -13,8 +13,8 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
-from tapeflow.ops import losses as LO
-from tapeflow.ops import math as M
+from tapeflow.ops import losses as loss_ops
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.registry import value_read
 from tapeflow.tensor import Tensor
 
@@ -32,7 +32,7 @@ def _pair(y_true, y_pred, fn):
     y_pred = as_float_tensor(y_pred)
     dt = y_pred._value.dtype
     if isinstance(y_true, Tensor):
-        yt = y_true if y_true._value.dtype == dt else M.cast(y_true, dt)
+        yt = y_true if y_true._value.dtype == dt else math_ops.cast(y_true, dt)
     else:
         yt = Tensor(np.asarray(y_true, dtype=dt))
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
@@ -53,7 +53,7 @@ def mean_squared_error(y_true, y_pred):
         np.float32(0.125)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
-    return LO.mean_squared_error(yt, yp)
+    return loss_ops.mean_squared_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -65,7 +65,7 @@ def mean_absolute_error(y_true, y_pred):
         array([0.75], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_error")
-    return LO.mean_absolute_error(yt, yp)
+    return loss_ops.mean_absolute_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -77,7 +77,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
         array([37.5], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_percentage_error")
-    return LO.mean_absolute_percentage_error(yt, yp)
+    return loss_ops.mean_absolute_percentage_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -89,7 +89,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
         1.0
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
-    return LO.mean_squared_logarithmic_error(yt, yp)
+    return loss_ops.mean_squared_logarithmic_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -102,7 +102,7 @@ def huber(y_true, y_pred, delta=1.0):
         array([1.3125], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "huber")
-    return LO.huber(yt, yp, delta=float(delta))
+    return loss_ops.huber(yt, yp, delta=float(delta))
 
 
 @keras_export("keras.losses")
@@ -115,7 +115,7 @@ def log_cosh(y_true, y_pred):
         0.2169
     """
     yt, yp = _pair(y_true, y_pred, "log_cosh")
-    return LO.log_cosh(yt, yp)
+    return loss_ops.log_cosh(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -127,7 +127,7 @@ def kl_divergence(y_true, y_pred):
         0.14384
     """
     yt, yp = _pair(y_true, y_pred, "kl_divergence")
-    return LO.kl_divergence(yt, yp)
+    return loss_ops.kl_divergence(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -139,7 +139,7 @@ def poisson(y_true, y_pred):
         1.71828
     """
     yt, yp = _pair(y_true, y_pred, "poisson")
-    return LO.poisson(yt, yp)
+    return loss_ops.poisson(yt, yp)
 
 
 def _hinge_labels_read():
@@ -158,7 +158,7 @@ def hinge(y_true, y_pred):
     """
     yt, yp = _pair(y_true, y_pred, "hinge")
     _hinge_labels_read()
-    return LO.hinge(yt, yp, squared=False)
+    return loss_ops.hinge(yt, yp, squared=False)
 
 
 @keras_export("keras.losses")
@@ -171,7 +171,7 @@ def squared_hinge(y_true, y_pred):
     """
     yt, yp = _pair(y_true, y_pred, "squared_hinge")
     _hinge_labels_read()
-    return LO.hinge(yt, yp, squared=True)
+    return loss_ops.hinge(yt, yp, squared=True)
 
 
 @keras_export("keras.losses")
@@ -184,4 +184,4 @@ def categorical_hinge(y_true, y_pred):
         array([1.2], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "categorical_hinge")
-    return LO.categorical_hinge(yt, yp)
+    return loss_ops.categorical_hinge(yt, yp)

@@ -23,7 +23,7 @@ from tapeflow.keras.models import functional_config
 from tapeflow.keras.models.graph import compile_plan, fill, map_graph
 from tapeflow.keras.models.model import Model
 from tapeflow.ops import array as array_ops
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
@@ -164,7 +164,7 @@ class Functional(Model):
                              f'the order {[t.name for t in want]}.')
         for i, (x, spec) in enumerate(zip(flat, want)):
             if x._value.dtype.name != spec.dtype:
-                flat[i] = x = m.cast(x, spec.dtype)
+                flat[i] = x = math_ops.cast(x, spec.dtype)
             flat[i] = adjust_input_rank(x, spec.shape, self.name)
         return flat
 

@@ -10,7 +10,7 @@ Example:
     (array([0., 2.], dtype=float32), (2, 3))
 """
 import tapeflow as tf
-from tapeflow.keras import activations as A
+from tapeflow.keras import activations
 from tapeflow.keras.ops.core import convert_to_tensor as _t
 
 __all__ = ["relu", "relu6", "sigmoid", "softmax", "log_softmax", "gelu", "silu", "swish",
@@ -19,11 +19,12 @@ __all__ = ["relu", "relu6", "sigmoid", "softmax", "log_softmax", "gelu", "silu",
            "moments", "binary_crossentropy", "categorical_crossentropy",
            "sparse_categorical_crossentropy"]
 
-relu, relu6, sigmoid, silu, selu = A.relu, A.relu6, A.sigmoid, A.silu, A.selu
-swish, softplus, softsign = A.swish, A.softplus, A.softsign
+relu, relu6, sigmoid = activations.relu, activations.relu6, activations.sigmoid
+silu, selu = activations.silu, activations.selu
+swish, softplus, softsign = activations.swish, activations.softplus, activations.softsign
 hard_sigmoid, hard_silu, hard_swish, hard_tanh = \
-    A.hard_sigmoid, A.hard_silu, A.hard_swish, A.hard_tanh
-log_sigmoid = A.log_sigmoid
+    activations.hard_sigmoid, activations.hard_silu, activations.hard_swish, activations.hard_tanh
+log_sigmoid = activations.log_sigmoid
 
 
 def softmax(x, axis=-1):
@@ -38,17 +39,17 @@ def log_softmax(x, axis=-1):
 
 def gelu(x, approximate=True):
     """Gaussian error linear unit (the tanh approximation by default, as Keras's op)."""
-    return A.gelu(x, approximate=approximate)
+    return activations.gelu(x, approximate=approximate)
 
 
 def elu(x, alpha=1.0):
     """``x`` if positive, else ``alpha * (exp(x) - 1)``."""
-    return A.elu(x, alpha=alpha)
+    return activations.elu(x, alpha=alpha)
 
 
 def leaky_relu(x, negative_slope=0.2):
     """``x`` if positive, else ``negative_slope * x``."""
-    return A.leaky_relu(x, negative_slope=negative_slope)
+    return activations.leaky_relu(x, negative_slope=negative_slope)
 
 
 def squareplus(x, b=4):
