@@ -14,6 +14,8 @@ Example:
     >>> ds.element_spec
     TensorSpec(shape=(None,), dtype=tf.int64, name=None)
 """
+import sys
+
 import numpy as np
 
 from tapeflow.data import structure
@@ -52,6 +54,39 @@ def rechunk(chunks, size, drop_remainder):
                 pending, count = [], 0
     if count and not drop_remainder:
         yield np.concatenate(pending)
+
+
+def _refcounts(arrays):
+    return [sys.getrefcount(a) for a in arrays]
+
+
+_HELD_BY_POOL_ONLY = _refcounts([np.empty(0)])[0]
+
+
+class BufferPool:
+    """Full-batch output buffers reused once nothing but the pool refers to them.
+
+    A gathered batch goes to the consumer (a ``for`` loop, the prefetch queue, ``fit``);
+    when every reference to it is gone (its tensors and any view or copy of ``.numpy()``
+    dropped), its arrays are written again by a later batch instead of fresh memory
+    being taken for every batch. An array still referred to anywhere is never reused.
+    """
+
+    def __init__(self, leaves, batch_size, size=6):
+        self._shapes = [((batch_size,) + a.shape[1:], a.dtype) for a in leaves]
+        self._batch_size, self._size, self._sets = batch_size, size, []
+
+    def get(self, k):
+        """A free set of buffers for a batch of ``k`` rows, or None (take fresh ones)."""
+        if k != self._batch_size or any(dtype == object for _, dtype in self._shapes):
+            return None
+        for buffers in self._sets:
+            if max(_refcounts(buffers)) <= _HELD_BY_POOL_ONLY:
+                return buffers
+        if len(self._sets) < self._size:
+            self._sets.append([np.empty(shape, dtype) for shape, dtype in self._shapes])
+            return self._sets[-1]
+        return None
 
 
 def _batched_spec(spec, batch_size, drop_remainder):
@@ -100,8 +135,9 @@ class BatchDataset(_Unary):
     def _elements(self):
         source = self._input._index_source()
         if source is not None:
+            pool = BufferPool(getattr(source, "_leaves", ()), self._batch_size)
             for idx in rechunk(self._input._index_chunks(), self._batch_size, self._drop):
-                yield source._gather(idx)
+                yield source._gather(idx, pool)
             return
         pending, seen = [], 0
         for element in self._input._elements():

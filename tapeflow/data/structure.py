@@ -103,17 +103,19 @@ def leaves(element):
 
 def pack(structure, flat):
     """Rebuild ``structure`` around the leaves ``flat`` (the inverse of :func:`leaves`)."""
-    it = iter(flat)
+    return _build(structure, iter(flat))
 
-    def build(s):
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s)}
-            return {k: built[k] for k in s}
-        if isinstance(s, tuple):
-            parts = [build(p) for p in s]
-            return type(s)(*parts) if hasattr(s, "_fields") else tuple(parts)
-        return next(it)
-    return build(structure)
+
+def _build(s, it):
+    # A plain recursive function, not a closure: a recursive closure is a reference
+    # cycle that would keep every batch's arrays alive until the garbage collector runs.
+    if isinstance(s, dict):
+        built = {k: _build(s[k], it) for k in sorted(s)}
+        return {k: built[k] for k in s}
+    if isinstance(s, tuple):
+        parts = [_build(p, it) for p in s]
+        return type(s)(*parts) if hasattr(s, "_fields") else tuple(parts)
+    return next(it)
 
 
 def map_leaves(fn, element):
