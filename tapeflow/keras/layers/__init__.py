@@ -58,3 +58,8 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, Averag
                                               AveragePooling2D)
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
