@@ -78,4 +78,5 @@ def __getattr__(name):
     if name == "TensorSpec":
         from tapeflow.data.structure import TensorSpec
         return TensorSpec
-    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
