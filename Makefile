@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp import_time; \
+	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp custom_loop import_time; \
 		do ../$(PY) $$b.py || exit 1; done
 
 figures: $(STAMP)

@@ -9,6 +9,7 @@ Example:
     6.0
 """
 import contextlib
+import enum
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from tapeflow.ops.registry import STATE, Op, unbroadcast
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like", "backward_plan",
-           "run_plan", "seed_gradients"]
+           "run_plan", "seed_gradients", "GradientEvent", "UnconnectedGradients"]
 
 
 def flatten(structure):
@@ -46,6 +47,36 @@ def pack_like(structure, leaves):
             return type(s)(*items) if hasattr(s, "_fields") else type(s)(items)
         return next(it)
     return build(structure)
+
+
+class UnconnectedGradients(str, enum.Enum):
+    """What ``GradientTape.gradient`` returns for a source the target does not depend
+    on: ``NONE`` (None, the default) or ``ZERO`` (zeros of the source's shape).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> x, y = tf.Variable(2.0), tf.Variable(3.0)
+        >>> with tf.GradientTape() as tape:
+        ...     z = x * 2.0
+        >>> float(tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO))
+        0.0
+    """
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientEvent:
+    """One ``GradientTape.gradient`` call, as a recording Trace (``tf.function``) is told
+    of it: the tape's plan, the targets, their output gradients (None or arrays), the
+    sources, the gradients returned, ``zero`` (unconnected gradients are zeros) and
+    ``live`` (the ids of the targets that are seeded)."""
+
+    __slots__ = ("plan", "targets", "ogs", "sources", "results", "zero", "live")
+
+    def __init__(self, plan, targets, ogs, sources, results, zero, live):
+        self.plan, self.targets, self.ogs, self.sources = plan, targets, ogs, sources
+        self.results, self.zero, self.live = results, zero, live
 
 
 def _second_order_vjp(g, out, *inputs):
@@ -80,6 +111,7 @@ class GradientTape:
         self._paused = False
         self._used = False
         self._recorders = []
+        self._last_plan = None
 
     # --- recording --------------------------------------------------------------------
     def __enter__(self):
@@ -160,8 +192,9 @@ class GradientTape:
             raise RuntimeError(
                 "GradientTape.gradient can only be called once on non-persistent tapes.")
         if unconnected_gradients not in ("none", "zero"):
-            raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; got "
-                             f"{unconnected_gradients!r}.")
+            raise ValueError(f"unconnected_gradients must be tf.UnconnectedGradients.NONE or "
+                             f".ZERO ('none' or 'zero'); got {unconnected_gradients!r}.")
+        unconnected_gradients = UnconnectedGradients(unconnected_gradients).value
         targets = flatten(target)
         for t in targets:
             if not isinstance(t, Tensor):
@@ -188,6 +221,12 @@ class GradientTape:
             elif g is None and unconnected_gradients == "zero":
                 g = np.zeros_like(s._value)
             result.append(None if g is None else Tensor(g))
+        if STATE.traces:  # a tf.function's trace replays this call from the plan
+            event = GradientEvent(self._last_plan[0], targets, ogs, srcs, result,
+                                  unconnected_gradients == "zero", self._last_plan[1])
+            for trace in STATE.traces:
+                trace.gradient(event)
+        self._last_plan = None
         if not self._persistent:
             self._used = True
             self._entries = []
@@ -201,6 +240,7 @@ class GradientTape:
         for s in srcs:
             if id(s) in self._watched:
                 live.add(id(s))
+        self._last_plan = plan, live
         return run_plan(plan, seed_gradients(targets, ogs, live), into)
 
     def _record_on_outer_tapes(self, inputs, results):
