@@ -21,7 +21,7 @@ from tapeflow.keras.layers.input_spec import InputSpec
 from tapeflow.keras.layers.convolutional_utils import (
     check_spatial, from_channels_last, input_error, norm_data_format, norm_positive, norm_tuple,
     normalize_padding, output_length, resolved_pads, to_channels_last, transpose_output_length)
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import expand_dims, squeeze
 from tapeflow.ops.conv import _conv2d, _conv2d_transpose
 
@@ -117,7 +117,7 @@ class BaseConv(Layer):
     def _finish(self, y):
         """Bias and activation on the channels-last ``y``; back to the layer's format."""
         if self.bias is not None:
-            y = m.add(y, self.bias)
+            y = math_ops.add(y, self.bias)
         y = from_channels_last(y, self.data_format, self.rank)
         return self.activation(y)
 
@@ -125,7 +125,7 @@ class BaseConv(Layer):
         """The input as a channels-last 4-D tensor (1-D inputs get a height of 1)."""
         x = inputs
         if x._value.dtype != self._np_dtype:
-            x = m.cast(x, self._np_dtype)
+            x = math_ops.cast(x, self._np_dtype)
         x = to_channels_last(x, self.data_format, self.rank)
         return expand_dims(x, 1) if self.rank == 1 else x
 

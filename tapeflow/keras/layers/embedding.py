@@ -19,7 +19,7 @@ import numpy as np
 from tapeflow.keras import constraints, initializers, regularizers
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import gather
 from tapeflow.ops.convert import to_tensor
 
@@ -78,7 +78,7 @@ class Embedding(Layer):
     def call(self, inputs):
         ids = inputs
         if ids.array.dtype.kind not in "iu":
-            ids = m.cast(ids, np.int32)
+            ids = math_ops.cast(ids, np.int32)
         values = ids.array
         if values.size and (values.min() < 0 or values.max() >= self.input_dim):
             raise ValueError(
@@ -91,7 +91,7 @@ class Embedding(Layer):
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
-        return m.not_equal(to_tensor(inputs), 0)
+        return math_ops.not_equal(to_tensor(inputs), 0)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)

@@ -18,7 +18,7 @@ Example:
 from tapeflow.keras import constraints, initializers, regularizers
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import reshape
 from tapeflow.ops.nn import moments
 
@@ -80,7 +80,8 @@ class LayerNormalization(Layer):
                                         constraint=self.beta_constraint, name="beta")
 
     def call(self, inputs):
-        x = inputs if inputs.array.dtype == self._np_dtype else m.cast(inputs, self._np_dtype)
+        x = inputs if inputs.array.dtype == self._np_dtype else \
+            math_ops.cast(inputs, self._np_dtype)
         ndim = x.ndim
         axes = sorted(a % ndim for a in self.axis)
         broadcast = [x.shape[a] if a in axes else 1 for a in range(ndim)]
@@ -90,16 +91,16 @@ class LayerNormalization(Layer):
 
         gamma, beta = along(self.gamma), along(self.beta)
         mean, variance = moments(x, axes, keepdims=True)
-        inv = m.rsqrt(m.add(variance, self.epsilon))
+        inv = math_ops.rsqrt(math_ops.add(variance, self.epsilon))
         if self.rms_scaling:  # Keras 3.15: scales by the variance (deprecated, kept as is)
-            out = m.multiply(x, inv)
-            return out if gamma is None else m.multiply(out, gamma)
+            out = math_ops.multiply(x, inv)
+            return out if gamma is None else math_ops.multiply(out, gamma)
         if gamma is not None:
-            inv = m.multiply(inv, gamma)
-        shift = m.negative(m.multiply(mean, inv))
+            inv = math_ops.multiply(inv, gamma)
+        shift = math_ops.negative(math_ops.multiply(mean, inv))
         if beta is not None:
-            shift = m.add(shift, beta)
-        return m.add(m.multiply(x, inv), shift)
+            shift = math_ops.add(shift, beta)
+        return math_ops.add(math_ops.multiply(x, inv), shift)
 
     def compute_output_shape(self, input_shape):
         return input_shape

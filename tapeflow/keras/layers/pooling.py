@@ -20,7 +20,7 @@ from tapeflow.keras.layers.convolutional_utils import (check_spatial, from_chann
                                                        norm_tuple, normalize_padding,
                                                        output_length, resolved_pads,
                                                        to_channels_last)
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import expand_dims, squeeze
 from tapeflow.ops.pooling import _avg_pool, _max_pool
 
@@ -163,14 +163,14 @@ class GlobalAveragePooling1D(_GlobalPooling):
     """The mean over the steps axis: (batch, steps, channels) -> (batch, channels)."""
 
     rank = 1
-    _reduce = m.reduce_mean
+    _reduce = math_ops.reduce_mean
 
 
 @keras_export("keras.layers")
 class GlobalAveragePooling2D(_GlobalPooling):
     """The mean over height and width: (batch, h, w, channels) -> (batch, channels)."""
 
-    _reduce = m.reduce_mean
+    _reduce = math_ops.reduce_mean
 
 
 @keras_export("keras.layers")
@@ -178,11 +178,11 @@ class GlobalMaxPooling1D(_GlobalPooling):
     """The maximum over the steps axis."""
 
     rank = 1
-    _reduce = m.reduce_max
+    _reduce = math_ops.reduce_max
 
 
 @keras_export("keras.layers")
 class GlobalMaxPooling2D(_GlobalPooling):
     """The maximum over height and width."""
 
-    _reduce = m.reduce_max
+    _reduce = math_ops.reduce_max

@@ -88,7 +88,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         zipped: accepted for Keras compatibility; only zipped files are written.
 
     Raises:
-        ValueError: the path does not end in ``.keras``.
+        ValueError: the path ends in neither ``.keras`` nor ``.h5`` (a ``.h5`` name
+            writes the legacy HDF5 format, with Keras 3's deprecation warning).
         TypeError: a layer's config cannot be serialised.
     """
     if kwargs:
@@ -101,6 +102,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         _write_archive(model, filepath)
         return
     filepath = file_io.fspath(filepath)
+    if filepath.endswith((".h5", ".hdf5")) and zipped is not False:
+        from tapeflow.keras.saving.legacy_h5_save import save_legacy_model
+        return save_legacy_model(model, filepath, overwrite=overwrite)
     if zipped is False or not filepath.endswith(".keras"):
         raise ValueError(_suffix_message(filepath))
     if not overwrite and os.path.exists(filepath):
@@ -112,14 +116,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 
 def _suffix_message(filepath):
-    hint = ""
-    if filepath.endswith((".h5", ".hdf5")):
-        hint = (" tapeflow reads legacy Keras-2 `.h5` model files but writes only the "
-                "Keras 3 format; to save only the weights use "
-                "`model.save_weights('name.weights.h5')`.")
-    return (f"Invalid filepath extension for saving. Please add the `.keras` extension "
-            f"(e.g. `model.save('my_model.keras')`); for weights alone use "
-            f"`save_weights` with a `.weights.h5` name. Received: filepath={filepath}.{hint}")
+    return ("Invalid filepath extension for saving. Please add either a `.keras` extension "
+            "for the native Keras format (recommended) or a `.h5` extension; for weights "
+            "alone use `model.save_weights('name.weights.h5')`. "
+            f"Received: filepath={filepath}.")
 
 
 # --- loading -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import reshape
 from tapeflow.tensor import Tensor
 
@@ -165,17 +165,18 @@ class Normalization(Layer):
         return total_mean, total_var
 
     def call(self, inputs):
-        x = inputs if inputs.array.dtype == self._np_dtype else m.cast(inputs, self._np_dtype)
+        x = inputs if inputs.array.dtype == self._np_dtype else \
+            math_ops.cast(inputs, self._np_dtype)
         if self.input_mean is None:
             broadcast = self._shape_info[3]
             mean = reshape(self.adapt_mean, broadcast)
             variance = reshape(self.adapt_variance, broadcast)
         else:
             mean, variance = self._given
-        scale = m.maximum(m.sqrt(variance), np.asarray(_EPSILON, self._np_dtype))
+        scale = math_ops.maximum(math_ops.sqrt(variance), np.asarray(_EPSILON, self._np_dtype))
         if self.invert:
-            return m.add(mean, m.multiply(x, scale))
-        return m.divide(m.subtract(x, mean), scale)
+            return math_ops.add(mean, math_ops.multiply(x, scale))
+        return math_ops.divide(math_ops.subtract(x, mean), scale)
 
     def compute_output_shape(self, input_shape):
         return input_shape
