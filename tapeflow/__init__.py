@@ -79,8 +79,13 @@ def is_tensor(x):
 
 
 def __getattr__(name):
-    # keras is imported on first use so that `import tapeflow` stays light.
-    if name == "keras":
+    # keras, data and summary are imported on first use so that `import tapeflow` stays
+    # light (tf.summary writes event files).
+    if name in ("keras", "data", "summary"):
         import importlib
-        return importlib.import_module("tapeflow.keras")
-    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")
+        return importlib.import_module(f"tapeflow.{name}")
+    if name == "TensorSpec":
+        from tapeflow.data.structure import TensorSpec
+        return TensorSpec
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -292,7 +292,42 @@ class Tensor:
         return (f"tf.Tensor({_numpy_text(self._value)}, shape={tuple(self._value.shape)}, "
                 f"dtype={self.dtype.name})")
 
-    __hash__ = object.__hash__  # elementwise __eq__ (set by tapeflow.ops) keeps ids hashable
+    # --- operators: each one an op of tapeflow.ops (bound by bind_operator_ops) ----------
+    def __add__(self, other): return _op.add(self, other)
+    def __radd__(self, other): return _op.add(other, self)
+    def __sub__(self, other): return _op.subtract(self, other)
+    def __rsub__(self, other): return _op.subtract(other, self)
+    def __mul__(self, other): return _op.multiply(self, other)
+    def __rmul__(self, other): return _op.multiply(other, self)
+    def __truediv__(self, other): return _op.divide(self, other)
+    def __rtruediv__(self, other): return _op.divide(other, self)
+    def __floordiv__(self, other): return _op.floordiv(self, other)
+    def __rfloordiv__(self, other): return _op.floordiv(other, self)
+    def __mod__(self, other): return _op.mod(self, other)
+    def __rmod__(self, other): return _op.mod(other, self)
+    def __pow__(self, other): return _op.pow(self, other)
+    def __rpow__(self, other): return _op.pow(other, self)
+    def __matmul__(self, other): return _op.matmul(self, other)
+    def __rmatmul__(self, other): return _op.matmul(other, self)
+    def __neg__(self): return _op.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return _op.abs(self)
+    # TensorFlow: a tensor is never equal to None (x == None is False, not an error)
+    def __eq__(self, other): return False if other is None else _op.equal(self, other)
+    def __ne__(self, other): return True if other is None else _op.not_equal(self, other)
+    def __lt__(self, other): return _op.less(self, other)
+    def __le__(self, other): return _op.less_equal(self, other)
+    def __gt__(self, other): return _op.greater(self, other)
+    def __ge__(self, other): return _op.greater_equal(self, other)
+    def __and__(self, other): return _op.logical_and(self, other)
+    def __rand__(self, other): return _op.logical_and(other, self)
+    def __or__(self, other): return _op.logical_or(self, other)
+    def __ror__(self, other): return _op.logical_or(other, self)
+    def __xor__(self, other): return _op.logical_xor(self, other)
+    def __invert__(self): return _op.logical_not(self)
+    def __getitem__(self, key): return _op.getitem(self, key)
+
+    __hash__ = object.__hash__  # the elementwise __eq__ above keeps ids hashable
 
 
 class Variable(Tensor):
@@ -404,6 +439,36 @@ class Variable(Tensor):
                 f"dtype={self.dtype.name}, numpy={_numpy_text(self._value, is_repr=True)}>")
 
     __str__ = __repr__  # print(variable) shows the repr, as in TensorFlow
+
+    def __getitem__(self, key):
+        """``v[index]``, a tensor that can also ``assign`` back into ``v``."""
+        return _op.variable_getitem(self, key)
+
+
+class _OperatorOps:
+    """The ops behind Tensor's operators. tapeflow.ops sits above this module, so it
+    hands them down when it loads (:func:`bind_operator_ops`); until then using an
+    operator says so."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise RuntimeError(f"Tensor operator needs the op {name!r}: import tapeflow.ops "
+                           f"(import tapeflow does) before using tensor operators.")
+
+
+_op = _OperatorOps()
+
+
+def bind_operator_ops(**ops):
+    """Give Tensor's operators their ops (called once by ``tapeflow.ops``).
+
+    Args:
+        **ops: ``add=``, ``subtract=``, ... ``getitem=``, ``variable_getitem=``: the
+            functions the operators above call by these names.
+    """
+    for name, fn in ops.items():
+        setattr(_op, name, fn)
 
 
 def _numpy_value(value):

@@ -156,6 +156,20 @@ def test_train_reports_test_accuracy_and_saves(capsys, tmp_path):
     assert_png(tmp_path / "h.png")
 
 
+def test_train_convnet(capsys, tmp_path):
+    code, out, _ = run(capsys, "train", "mnist", "--model", "convnet", "--quick",
+                       "--synthetic", "--verbose", "0", "--seed", "0", "--save",
+                       tmp_path / "c.keras")
+    assert code == 0
+    assert "training on 2000 mnist images: 1 epoch of batch 64, RMSprop" in out
+    assert float(out.split("test accuracy: ")[1].split()[0]) >= 0.9
+    code, out, _ = run(capsys, "evaluate", tmp_path / "c.keras", "--quick", "--synthetic",
+                       "--verbose", "0")
+    assert code == 0 and float(out.split("test accuracy: ")[1].split()[0]) >= 0.9
+    code, _, err = run(capsys, "train", "mnist", "--model", "convnet", "--hidden", "32")
+    assert code == 2 and "--hidden sets the Dense layers" in err
+
+
 def test_train_presets():
     from tapeflow.commands.train import PRESETS, build_model
     assert PRESETS["mnist"] == {"epochs": 5, "batch_size": 128, "optimizer": "rmsprop",

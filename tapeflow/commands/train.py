@@ -5,11 +5,16 @@
 one-hot labels, 5 epochs of batch 128. ``fashion_mnist`` is TensorFlow's "basic
 classification" tutorial: Flatten -> Dense(128, relu) -> Dense(10) logits, adam,
 ``SparseCategoricalCrossentropy(from_logits=True)``, 10 epochs of batch 32.
+``--model convnet`` trains chapter 8's intro convnet instead on either data set: three
+3x3 Conv2D (32, 64, 128 filters, relu) with 2x2 MaxPooling2D between them, Flatten,
+Dense(10, softmax); rmsprop, sparse categorical cross-entropy, 5 epochs of batch 64.
 
 Example:
     >>> model = build_model("fashion_mnist", hidden=(16,), optimizer="adam")
     >>> [layer.__class__.__name__ for layer in model.layers]
     ['Flatten', 'Dense', 'Dense']
+    >>> build_model("mnist", (), "rmsprop", model="convnet").count_params()
+    104202
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ PRESETS = {
     "mnist": {"epochs": 5, "batch_size": 128, "optimizer": "rmsprop", "hidden": (512,)},
     "fashion_mnist": {"epochs": 10, "batch_size": 32, "optimizer": "adam", "hidden": (128,)},
 }
+CONVNET = {"epochs": 5, "batch_size": 64, "optimizer": "rmsprop"}
 OPTIMIZER_NAMES = "sgd, rmsprop, adam, adamw, adagrad, nadam, adamax"
 
 
@@ -50,6 +56,9 @@ def _add_train(subparsers):
         formatter_class=common.HelpFormatter)
     p.add_argument("dataset", type=common.dataset_name, metavar="{mnist,fashion_mnist}",
                    help="the data set (and with it the network and its defaults)")
+    p.add_argument("--model", choices=("mlp", "convnet"), default="mlp",
+                   help="mlp: the data set's Dense network (default); convnet: chapter 8's "
+                        "intro convnet (Conv2D/MaxPooling2D, rmsprop, 5 epochs of batch 64)")
     _add_hyperparameters(p)
     p.add_argument("--save", metavar="MODEL.keras",
                    help="save the trained model to this .keras file")
@@ -118,13 +127,16 @@ def _optimizer_name(text):
     return text.lower()
 
 
-def build_model(dataset, hidden, optimizer, learning_rate=None):
-    """The compiled network of ``dataset``'s preset with ``hidden`` relu layers."""
+def build_model(dataset, hidden, optimizer, learning_rate=None, model="mlp"):
+    """The compiled network of ``dataset``'s preset with ``hidden`` relu layers, or the
+    intro convnet (``model="convnet"``)."""
     from tapeflow import keras
     layers = keras.layers
     opt = keras.optimizers.get(optimizer)
     if learning_rate is not None:
         opt.learning_rate = learning_rate
+    if model == "convnet":
+        return _convnet(keras, opt)
     if dataset == "mnist":  # chapter 2: flattened input, softmax output, one-hot labels
         model = keras.Sequential([keras.Input((28 * 28,))]
                                  + [layers.Dense(n, activation="relu") for n in hidden]
@@ -140,9 +152,25 @@ def build_model(dataset, hidden, optimizer, learning_rate=None):
     return model
 
 
-def prepare(dataset, images, labels):
-    """Scale to [0, 1] float32; chapter 2 also flattens and one-hot encodes."""
+def _convnet(keras, optimizer):
+    """Chapter 8's intro convnet, compiled (104,202 parameters)."""
+    layers = keras.layers
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+        layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(2), layers.Conv2D(128, 3, activation="relu"), layers.Flatten(),
+        layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def prepare(dataset, images, labels, model="mlp"):
+    """Scale to [0, 1] float32; chapter 2 also flattens and one-hot encodes; the
+    convnet adds a channel axis."""
     x = images.astype(np.float32) / 255.0
+    if model == "convnet":
+        return x[..., None], labels
     if dataset != "mnist":
         return x, labels
     from tapeflow.keras.utils import to_categorical
@@ -151,7 +179,10 @@ def prepare(dataset, images, labels):
 
 def run_train(args):
     """``tapeflow train``: fit, report test accuracy, optionally save and plot."""
-    preset = PRESETS[args.dataset]
+    preset = CONVNET if args.model == "convnet" else PRESETS[args.dataset]
+    if args.model == "convnet" and args.hidden:
+        raise common.CommandError("--hidden sets the Dense layers of --model mlp; the "
+                                  "convnet's layers are fixed", exit_code=2)
     epochs = args.epochs or (1 if args.quick else preset["epochs"])
     batch_size = args.batch_size or preset["batch_size"]
     if not 0.0 <= args.validation_split < 1.0:
@@ -165,10 +196,10 @@ def run_train(args):
     if args.seed is not None:
         from tapeflow.keras.utils import set_random_seed
         set_random_seed(args.seed)
-    model = build_model(args.dataset, args.hidden or preset["hidden"],
-                        args.optimizer or preset["optimizer"], args.learning_rate)
-    x_train, y_train = prepare(args.dataset, x_train, y_train)
-    x_test, y_test = prepare(args.dataset, x_test, y_test)
+    model = build_model(args.dataset, args.hidden or preset.get("hidden", ()),
+                        args.optimizer or preset["optimizer"], args.learning_rate, args.model)
+    x_train, y_train = prepare(args.dataset, x_train, y_train, args.model)
+    x_test, y_test = prepare(args.dataset, x_test, y_test, args.model)
     print(f"training on {len(x_train)} {args.dataset} images: {_plural(epochs, 'epoch')} of batch "
           f"{batch_size}, {type(model.optimizer).__name__}")
     start = time.perf_counter()

@@ -14,7 +14,7 @@ import importlib
 from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version followed)
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
-               "initializers", "layers", "losses", "metrics", "models", "optimizers",
+               "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
                "preprocessing", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
@@ -28,7 +28,8 @@ def __getattr__(name):
         return importlib.import_module(f"tapeflow.keras.{name}")
     if name in _NAMES:
         return getattr(importlib.import_module(_NAMES[name]), name)
-    raise AttributeError(f"module 'tapeflow.keras' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

@@ -15,7 +15,7 @@ Example:
 """
 from tapeflow.keras._objects import deserialize_layer, deserialize_object, serialize_layer
 from tapeflow.keras.api_export import export_info, keras_export, public_names
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
 from tapeflow.ops.convert import to_tensor
@@ -49,10 +49,11 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         return nn.leaky_relu(x, alpha=negative_slope)
     negative_part = None
     if negative_slope:
-        negative_part = nn.relu(m.add(m.negative(x), threshold) if threshold else m.negative(x))
+        negated = math_ops.negative(x)
+        negative_part = nn.relu(math_ops.add(negated, threshold) if threshold else negated)
     clip = max_value is not None
     if threshold:
-        y = m.multiply(x, m.cast(m.greater(x, threshold), x.dtype))
+        y = math_ops.multiply(x, math_ops.cast(math_ops.greater(x, threshold), x.dtype))
     elif max_value == 6:
         y, clip = nn.relu6(x), False
     else:
@@ -60,7 +61,7 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if clip:
         y = clip_by_value(y, 0.0, float(max_value))
     if negative_part is not None:
-        y = m.subtract(y, m.multiply(negative_part, negative_slope))
+        y = math_ops.subtract(y, math_ops.multiply(negative_part, negative_slope))
     return y
 
 
@@ -97,13 +98,13 @@ def sigmoid(x):
 @keras_export("keras.activations")
 def hard_sigmoid(x):
     """``relu6(x + 3) / 6``: a piecewise-linear sigmoid."""
-    return m.divide(nn.relu6(m.add(_x(x), 3.0)), 6.0)
+    return math_ops.divide(nn.relu6(math_ops.add(_x(x), 3.0)), 6.0)
 
 
 @keras_export("keras.activations")
 def tanh(x):
     """Hyperbolic tangent."""
-    return m.tanh(_x(x))
+    return math_ops.tanh(_x(x))
 
 
 @keras_export("keras.activations")
@@ -149,7 +150,7 @@ swish = silu
 def hard_silu(x):
     """``x * hard_sigmoid(x)`` (also called hard_swish)."""
     x = _x(x)
-    return m.multiply(x, hard_sigmoid(x))
+    return math_ops.multiply(x, hard_sigmoid(x))
 
 
 hard_swish = hard_silu
@@ -164,20 +165,20 @@ def gelu(x, approximate=False):
 @keras_export("keras.activations")
 def exponential(x):
     """``exp(x)``."""
-    return m.exp(_x(x))
+    return math_ops.exp(_x(x))
 
 
 @keras_export("keras.activations")
 def mish(x):
     """``x * tanh(softplus(x))``."""
     x = _x(x)
-    return m.multiply(x, m.tanh(nn.softplus(x)))
+    return math_ops.multiply(x, math_ops.tanh(nn.softplus(x)))
 
 
 @keras_export("keras.activations")
 def log_sigmoid(x):
     """``log(sigmoid(x)) = -softplus(-x)``, computed stably."""
-    return m.negative(nn.softplus(m.negative(_x(x))))
+    return math_ops.negative(nn.softplus(math_ops.negative(_x(x))))
 
 
 @keras_export("keras.activations")
@@ -200,7 +201,7 @@ def step(x):
         array([0., 0., 1.], dtype=float32)
     """
     # relu(sign(x)) is 1 for x > 0 and 0 otherwise; sign's gradient is zero.
-    return nn.relu(m.sign(_x(x)))
+    return nn.relu(math_ops.sign(_x(x)))
 
 
 keras_export("keras.activations", name="swish")(silu)

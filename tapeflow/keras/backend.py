@@ -5,6 +5,7 @@ Example:
     >>> backend.floatx(), backend.epsilon()
     ('float32', 1e-07)
 """
+from tapeflow.keras.api_export import public_object
 from tapeflow.keras.utils import naming
 
 __all__ = ["backend", "floatx", "set_floatx", "epsilon", "set_epsilon",
@@ -61,8 +62,8 @@ def clear_session(free_memory=True):
 
 def is_keras_tensor(x):
     """True for the symbolic tensors made by ``keras.Input`` and layers called on them."""
-    from tapeflow.keras.layers.keras_tensor import KerasTensor
-    return isinstance(x, KerasTensor)
+    keras_tensor = public_object("keras", "KerasTensor")  # none made before layers load
+    return keras_tensor is not None and isinstance(x, keras_tensor)
 
 
 def int_shape(x):

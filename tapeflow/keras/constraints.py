@@ -10,7 +10,7 @@ Example:
 """
 from tapeflow.keras._objects import classes_only, deserialize_object, get_object, serialize_object
 from tapeflow.keras.api_export import keras_export, public_names
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
 
@@ -36,7 +36,7 @@ class Constraint:
 
 
 def _norms(w, axis):
-    return m.sqrt(m.reduce_sum(m.square(w), axis=axis, keepdims=True))
+    return math_ops.sqrt(math_ops.reduce_sum(math_ops.square(w), axis=axis, keepdims=True))
 
 
 @keras_export("keras.constraints")
@@ -49,7 +49,7 @@ class MaxNorm(Constraint):
     def __call__(self, w):
         norms = _norms(w, self.axis)
         desired = clip_by_value(norms, 0.0, float(self.max_value))
-        return m.multiply(w, m.divide(desired, m.add(norms, _EPS)))
+        return math_ops.multiply(w, math_ops.divide(desired, math_ops.add(norms, _EPS)))
 
     def get_config(self):
         return {"max_value": self.max_value, "axis": self.axis}
@@ -65,8 +65,9 @@ class MinMaxNorm(Constraint):
     def __call__(self, w):
         norms = _norms(w, self.axis)
         clipped = clip_by_value(norms, float(self.min_value), float(self.max_value))
-        desired = m.add(m.multiply(clipped, self.rate), m.multiply(norms, 1.0 - self.rate))
-        return m.multiply(w, m.divide(desired, m.add(norms, _EPS)))
+        desired = math_ops.add(math_ops.multiply(clipped, self.rate),
+                               math_ops.multiply(norms, 1.0 - self.rate))
+        return math_ops.multiply(w, math_ops.divide(desired, math_ops.add(norms, _EPS)))
 
     def get_config(self):
         return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
@@ -89,7 +90,7 @@ class UnitNorm(Constraint):
         self.axis = axis
 
     def __call__(self, w):
-        return m.divide(w, m.add(_norms(w, self.axis), _EPS))
+        return math_ops.divide(w, math_ops.add(_norms(w, self.axis), _EPS))
 
     def get_config(self):
         return {"axis": self.axis}
@@ -107,8 +108,8 @@ def serialize(constraint):
 
 def deserialize(config, custom_objects=None):
     """A constraint from its dict or name."""
-    return deserialize_object(config, classes_only(public_names("keras.constraints")), "constraint",
-                              custom_objects, _ALIASES)
+    return deserialize_object(config, classes_only(public_names("keras.constraints")),
+                              "constraint", custom_objects, _ALIASES)
 
 
 def get(identifier):

@@ -24,11 +24,12 @@ import warnings
 
 import numpy as np
 
+from tapeflow.data.dataset import INFINITE_CARDINALITY, Dataset
 from tapeflow.ops.random import _generator
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
-__all__ = ["ArrayDataAdapter", "GeneratorDataAdapter", "get_data_adapter",
+__all__ = ["ArrayDataAdapter", "GeneratorDataAdapter", "DatasetAdapter", "get_data_adapter",
            "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "train_validation_split",
            "class_weight_to_sample_weights", "is_array_data", "standardize", "OutputCollector"]
 
@@ -145,7 +146,8 @@ def _check_cardinality(x, y, sample_weight):
         for arr in _leaves(part):
             if arr.ndim == 0:
                 raise ValueError(f"Expected arrays with a batch dimension in `{name}`; got a "
-                                 f"scalar {arr!r}. Give one row per sample.")
+                                 f"scalar {arr!r}. Give one row per sample (a "
+                                 f"tf.data.Dataset must be batched: add .batch(32)).")
             sizes.setdefault(name, []).append(int(arr.shape[0]))
     found = {n for s in sizes.values() for n in s}
     if len(found) > 1:
@@ -383,6 +385,42 @@ class GeneratorDataAdapter:
             self._data.on_epoch_end()
 
 
+class _Passes:
+    """A dataset seen as a re-iterable of NumPy elements (each ``iter`` a new pass)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def __iter__(self):
+        return self.dataset._elements()
+
+
+class DatasetAdapter(GeneratorDataAdapter):
+    """Batches from a ``tf.data.Dataset``: each epoch is a new pass (a new shuffle),
+    or, with ``steps``, the pass continues across epochs (use ``.repeat()``).
+
+    ``num_batches`` is the dataset's cardinality, or None when unknown (the progress
+    bar then shows ``Unknown`` until the first epoch ends).
+    """
+
+    def __init__(self, dataset, steps=None, class_weight=None, float_dtype="float32"):
+        if dataset._cardinality() == INFINITE_CARDINALITY and not steps:
+            raise ValueError("When providing an infinite dataset, you must specify the "
+                             "number of steps to run (if you did not intend to create an "
+                             "infinite dataset, make sure to not call `repeat()` on the "
+                             "dataset): pass steps_per_epoch= to fit, steps= to evaluate "
+                             "and predict, validation_steps= for validation data.")
+        super().__init__(_Passes(dataset), steps=steps, class_weight=class_weight,
+                         float_dtype=float_dtype)
+
+    @property
+    def num_batches(self):
+        if self._steps:
+            return self._steps
+        n = self._data.dataset._cardinality()
+        return n if n >= 0 else None
+
+
 class OutputCollector:
     """Collects predict's batch outputs: written into arrays preallocated at the first
     batch when the number of samples is known, else copied and concatenated at the end."""
@@ -422,8 +460,16 @@ class OutputCollector:
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
                      shuffle=False, class_weight=None, float_dtype="float32"):
-    """The adapter for ``x``: arrays get :class:`ArrayDataAdapter`, iterables a
-    :class:`GeneratorDataAdapter`."""
+    """The adapter for ``x``: arrays get :class:`ArrayDataAdapter`, a ``tf.data.Dataset``
+    a :class:`DatasetAdapter`, other iterables a :class:`GeneratorDataAdapter`."""
+    if isinstance(x, Dataset):
+        if y is not None or sample_weight is not None:
+            raise ValueError("`y` and `sample_weight` arguments are not supported when using "
+                             "a tf.data.Dataset as input: make the dataset yield (x, y) or "
+                             "(x, y, sample_weight) batches, e.g. Dataset.from_tensor_slices("
+                             "(x, y)).batch(32).")
+        return DatasetAdapter(x, steps=steps, class_weight=class_weight,
+                              float_dtype=float_dtype)
     if is_array_data(x):
         return ArrayDataAdapter(x, y, sample_weight, batch_size=batch_size, steps=steps,
                                 shuffle=shuffle, class_weight=class_weight,

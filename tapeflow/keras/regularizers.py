@@ -12,7 +12,7 @@ Example:
 """
 from tapeflow.keras._objects import classes_only, deserialize_object, get_object, serialize_object
 from tapeflow.keras.api_export import keras_export, public_names
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
            "get", "serialize", "deserialize"]
@@ -60,12 +60,12 @@ class L1L2(Regularizer):
     def __call__(self, x):
         total = None
         if self.l1:
-            total = m.multiply(m.reduce_sum(m.abs(x)), self.l1)
+            total = math_ops.multiply(math_ops.reduce_sum(math_ops.abs(x)), self.l1)
         if self.l2:
-            term = m.multiply(m.reduce_sum(m.square(x)), self.l2)
-            total = term if total is None else m.add(total, term)
+            term = math_ops.multiply(math_ops.reduce_sum(math_ops.square(x)), self.l2)
+            total = term if total is None else math_ops.add(total, term)
         if total is None:
-            total = m.multiply(m.reduce_sum(x), 0.0)
+            total = math_ops.multiply(math_ops.reduce_sum(x), 0.0)
         return total
 
     def get_config(self):
@@ -80,7 +80,7 @@ class L1(Regularizer):
         self.l1 = _factor(l1, "l1")
 
     def __call__(self, x):
-        return m.multiply(m.reduce_sum(m.abs(x)), self.l1)
+        return math_ops.multiply(math_ops.reduce_sum(math_ops.abs(x)), self.l1)
 
     def get_config(self):
         return {"l1": self.l1}
@@ -94,7 +94,7 @@ class L2(Regularizer):
         self.l2 = _factor(l2, "l2")
 
     def __call__(self, x):
-        return m.multiply(m.reduce_sum(m.square(x)), self.l2)
+        return math_ops.multiply(math_ops.reduce_sum(math_ops.square(x)), self.l2)
 
     def get_config(self):
         return {"l2": self.l2}
@@ -118,12 +118,13 @@ class OrthogonalRegularizer(Regularizer):
                              f"{tuple(x.shape)}.")
         if self.mode == "columns":
             x = transpose(x)
-        norm = m.sqrt(m.reduce_sum(m.square(x), axis=1, keepdims=True))
-        xn = m.divide(x, m.maximum(norm, 1e-12))
-        prod = m.matmul(xn, transpose(xn))
+        norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(x), axis=1, keepdims=True))
+        xn = math_ops.divide(x, math_ops.maximum(norm, 1e-12))
+        prod = math_ops.matmul(xn, transpose(xn))
         n = x.shape[0]
-        off = m.multiply(m.abs(prod), 1.0 - eye(n)._value)
-        return m.multiply(m.divide(m.reduce_sum(off), float(n * (n - 1) or 1)), self.factor)
+        off = math_ops.multiply(math_ops.abs(prod), 1.0 - eye(n)._value)
+        mean = math_ops.divide(math_ops.reduce_sum(off), float(n * (n - 1) or 1))
+        return math_ops.multiply(mean, self.factor)
 
     def get_config(self):
         return {"factor": self.factor, "mode": self.mode}
@@ -148,8 +149,8 @@ def serialize(regularizer):
 
 def deserialize(config, custom_objects=None):
     """A regularizer from its dict or name."""
-    return deserialize_object(config, classes_only(public_names("keras.regularizers")), "regularizer",
-                              custom_objects, _ALIASES)
+    return deserialize_object(config, classes_only(public_names("keras.regularizers")),
+                              "regularizer", custom_objects, _ALIASES)
 
 
 def get(identifier):

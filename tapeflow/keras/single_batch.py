@@ -12,7 +12,7 @@ Example:
 """
 import numpy as np
 
-from tapeflow.keras import data_adapter as da
+from tapeflow.keras import data_adapter
 from tapeflow.keras.callbacks.callback_list import pythonify_logs
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
@@ -25,9 +25,9 @@ class SingleBatchMethods:
 
     def _single_batch(self, x, y=None, sample_weight=None):
         dtype = self._float_dtype()
-        parts = [da.standardize(v, dtype) for v in (x, y, sample_weight)]
-        wrapped = [None if p is None else da._wrap(p, flatten(p)) for p in parts]
-        return da.pack_x_y_sample_weight(*wrapped)
+        parts = [data_adapter.standardize(v, dtype) for v in (x, y, sample_weight)]
+        wrapped = [None if p is None else data_adapter._wrap(p, flatten(p)) for p in parts]
+        return data_adapter.pack_x_y_sample_weight(*wrapped)
 
     def _batch_logs(self, logs, return_dict):
         logs = pythonify_logs(logs)  # Python floats, sorted by name, as Keras 3 returns them
@@ -42,7 +42,7 @@ class SingleBatchMethods:
                 raise ValueError(f"Arguments `sample_weight` and `class_weight` cannot be "
                                  f"specified at the same time. Received: sample_weight="
                                  f"{sample_weight}, class_weight={class_weight}")
-            sample_weight = da.class_weight_to_sample_weights(y, class_weight)
+            sample_weight = data_adapter.class_weight_to_sample_weights(y, class_weight)
         logs = self.make_train_function()(self._single_batch(x, y, sample_weight))
         return self._batch_logs(logs, return_dict)
 

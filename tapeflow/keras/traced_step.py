@@ -29,7 +29,7 @@ Example:
     >>> model.make_train_function().replaying()
     True
 """
-from tapeflow.keras import data_adapter as da
+from tapeflow.keras import data_adapter
 from tapeflow.tape import GradientTape, flatten, pack_like
 from tapeflow.tensor import Tensor
 from tapeflow.trace import Trace, build_program, same_program
@@ -111,7 +111,7 @@ class TracedTrainStep:
     def _trace(self, sig, data, leaves, variables):
         """One eager step under a Trace; two equal traces in a row make the program."""
         model = self.model
-        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         with GradientTape() as tape, Trace(tape) as trace:
             y_pred = model(x, training=True)
             loss = model.compute_loss(x, y, y_pred, sample_weight, training=True)
@@ -135,7 +135,7 @@ class TracedTrainStep:
             sig.program, sig.last, sig.variables, sig.outputs = program, None, variables, y_pred
             sig.buffers = model._gradient_buffers(variables)
             sig.updates = [(metric, batch) for metric, _, batch in updates]
-            sig.batch_size = da.batch_size_of(x)
+            sig.batch_size = data_adapter.batch_size_of(x)
         return model._finish_train_step(x, y, sample_weight, y_pred, loss, grads, variables)
 
     def _replay(self, sig, data, leaves, variables):
@@ -146,7 +146,7 @@ class TracedTrainStep:
             sig.program, sig.eager = None, True
             sig.why = f"the replay raised {type(err).__name__}: {err}"
             return model.train_step(data)
-        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         if sig.updates:
             for (metric, batch), value in zip(sig.updates, outputs[-len(sig.updates):]):
                 metric.update_state(value, sample_weight=batch)

@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from tapeflow.keras import data_adapter as da
+from tapeflow.keras import data_adapter
 from tapeflow.keras import metrics as metrics_module
 from tapeflow.keras import optimizers
 from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
@@ -32,7 +32,7 @@ from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
 from tapeflow.keras.serialization_lib import deserialize_keras_object, serialize_keras_object
 from tapeflow.keras.single_batch import SingleBatchMethods
 from tapeflow.keras.traced_step import TracedTrainStep
-from tapeflow.ops import math as M
+from tapeflow.ops import math as math_ops
 from tapeflow.tape import GradientTape, flatten, pack_like
 from tapeflow.tensor import Tensor
 
@@ -192,9 +192,9 @@ class Trainer(SingleBatchMethods):
             losses.append(self._compile_loss(y, y_pred, sample_weight))
         for extra in getattr(self, "losses", None) or ():
             if extra._value.ndim:
-                extra = M.reduce_sum(extra)
+                extra = math_ops.reduce_sum(extra)
             if losses and extra._value.dtype != losses[0]._value.dtype:
-                extra = M.cast(extra, losses[0]._value.dtype)
+                extra = math_ops.cast(extra, losses[0]._value.dtype)
             losses.append(extra)
         if not losses:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
@@ -215,8 +215,9 @@ class Trainer(SingleBatchMethods):
         ``regularization_losses``), also recorded in the ``loss`` metric."""
         loss = self._compile_loss(y, y_pred, sample_weight)
         for extra in regularization_losses or ():
-            loss = loss + (M.reduce_sum(extra) if extra._value.ndim else extra)
-        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(y_pred))
+            loss = loss + (math_ops.reduce_sum(extra) if extra._value.ndim else extra)
+        self._loss_tracker.update_state(loss._value,
+                                        sample_weight=data_adapter.batch_size_of(y_pred))
         return loss
 
     @property
@@ -235,7 +236,7 @@ class Trainer(SingleBatchMethods):
         forward pass) so that ``self.metrics`` lists them, as Keras's symbolic build does."""
         pending = [c for c in (self._compile_metrics, self._compile_loss)
                    if c is not None and not c.built]
-        x, y, _ = da.unpack_x_y_sample_weight(data)
+        x, y, _ = data_adapter.unpack_x_y_sample_weight(data)
         if pending and y is not None:
             y_pred = self(x, training=False)
             for c in pending:
@@ -243,7 +244,7 @@ class Trainer(SingleBatchMethods):
 
     def train_step(self, data):
         """One training step on a batch ``(x, y[, sample_weight])``; returns the logs."""
-        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
@@ -256,7 +257,7 @@ class Trainer(SingleBatchMethods):
                            batch_size=None):
         """The end of the default step (shared with its replay, keras/traced_step.py)."""
         self._loss_tracker.update_state(
-            loss._value, sample_weight=batch_size or da.batch_size_of(x))
+            loss._value, sample_weight=batch_size or data_adapter.batch_size_of(x))
         if variables:
             self.optimizer.apply(grads, variables)
         else:
@@ -289,15 +290,15 @@ class Trainer(SingleBatchMethods):
 
     def test_step(self, data):
         """One evaluation step (no gradients); returns the logs."""
-        x, y, sample_weight = da.unpack_x_y_sample_weight(data)
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss._value, sample_weight=da.batch_size_of(x))
+        self._loss_tracker.update_state(loss._value, sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):
         """The model's output for one batch."""
-        x, _, _ = da.unpack_x_y_sample_weight(data)
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
     # --- fit ------------------------------------------------------------------------
@@ -313,26 +314,26 @@ class Trainer(SingleBatchMethods):
         return np.dtype(np.float32)
 
     def _split_validation(self, x, y, sample_weight, validation_split):
-        if not da.is_array_data(x):
+        if not data_adapter.is_array_data(x):
             raise ValueError(
                 f"`validation_split` is only supported for NumPy arrays and tensors; x is a "
                 f"{type(x).__name__}. Pass validation data explicitly instead: "
                 f"validation_data=(x_val, y_val), or a generator of validation batches.")
         dtype = self._float_dtype()
-        arrays = tuple(da.standardize(v, dtype) for v in (x, y, sample_weight))
-        return da.train_validation_split(arrays, validation_split)
+        arrays = tuple(data_adapter.standardize(v, dtype) for v in (x, y, sample_weight))
+        return data_adapter.train_validation_split(arrays, validation_split)
 
     def _validation_adapter(self, validation_data, batch_size, steps):
         if isinstance(validation_data, (tuple, list)) and 2 <= len(validation_data) <= 3:
-            vx, vy, vsw = da.unpack_x_y_sample_weight(tuple(validation_data))
+            vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
         elif isinstance(validation_data, (tuple, list)):
             raise ValueError(f"validation_data must be (x_val, y_val) or (x_val, y_val, "
                              f"val_sample_weight); got a {type(validation_data).__name__} of "
                              f"{len(validation_data)} elements.")
         else:
             vx, vy, vsw = validation_data, None, None
-        return da.get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps,
-                                   shuffle=False, float_dtype=self._float_dtype())
+        return data_adapter.get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps,
+                                             shuffle=False, float_dtype=self._float_dtype())
 
     def _fit_adapters(self, x, y, sample_weight, batch_size, shuffle, class_weight, steps,
                       validation_split, validation_data, validation_batch_size,
@@ -345,9 +346,10 @@ class Trainer(SingleBatchMethods):
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = self._split_validation(
                 x, y, sample_weight, validation_split)
-        train = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size, steps=steps,
-                                    shuffle=shuffle, class_weight=class_weight,
-                                    float_dtype=self._float_dtype())
+        train = data_adapter.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                              steps=steps, shuffle=shuffle,
+                                              class_weight=class_weight,
+                                              float_dtype=self._float_dtype())
         val = None if validation_data is None else self._validation_adapter(
             validation_data, validation_batch_size or batch_size, validation_steps)
         return train, val
@@ -434,9 +436,9 @@ class Trainer(SingleBatchMethods):
         if kwargs:
             raise ValueError(f"Arguments not recognized: {kwargs}")
         if adapter is None:
-            adapter = da.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
-                                          steps=steps, shuffle=False,
-                                          float_dtype=self._float_dtype())
+            adapter = data_adapter.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                                    steps=steps, shuffle=False,
+                                                    float_dtype=self._float_dtype())
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(callbacks, add_progbar=verbose != 0, verbose=verbose,
                                      epochs=1, steps=adapter.num_batches, model=self)
@@ -462,13 +464,13 @@ class Trainer(SingleBatchMethods):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for ``x`` as NumPy array(s), computed in batches."""
         verbose = _verbose(verbose)
-        adapter = da.get_data_adapter(x, batch_size=batch_size, steps=steps, shuffle=False,
-                                      float_dtype=self._float_dtype())
+        adapter = data_adapter.get_data_adapter(x, batch_size=batch_size, steps=steps,
+                                                shuffle=False, float_dtype=self._float_dtype())
         if not isinstance(callbacks, CallbackList):
             callbacks = CallbackList(callbacks, add_progbar=verbose != 0, verbose=verbose,
                                      epochs=1, steps=adapter.num_batches, model=self)
-        known = isinstance(adapter, da.ArrayDataAdapter) and steps is None
-        outputs = da.OutputCollector(adapter.num_samples if known else None)
+        known = isinstance(adapter, data_adapter.ArrayDataAdapter) and steps is None
+        outputs = data_adapter.OutputCollector(adapter.num_samples if known else None)
         self.stop_predicting = False
         callbacks.on_predict_begin()
         for step, data in enumerate(adapter.epoch()):

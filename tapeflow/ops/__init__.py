@@ -1,55 +1,27 @@
-"""All of tapeflow's ops, and the Tensor operators that dispatch to them.
+"""All of tapeflow's ops; loading them binds Tensor's operators (declared in
+tapeflow/tensor.py) to their ops.
 
 Importing this package registers every primitive in :data:`registry.REGISTRY`.
 """
-from tapeflow.ops import (array, conv, image, math, nn, numeric,  # noqa: F401  (registers
-                          pooling, random)  # noqa: F401  the ops)
+from tapeflow.ops import (array, augment, conv, image, math, nn, numeric,  # noqa: F401
+                          pooling, random)  # noqa: F401  (registers the ops)
 from tapeflow.ops.registry import REGISTRY, primitive  # noqa: F401
 import weakref
 
 import numpy as np
 
 from tapeflow.ops.registry import value_read
-from tapeflow.tensor import STATE, Tensor, Variable
+from tapeflow.tensor import STATE, Tensor, bind_operator_ops
 
 
-def _install_operators(cls):
-    """Give Tensor its Python operators, each one an op from the registry."""
-    ops = {
-        "__add__": lambda a, b: math.add(a, b), "__radd__": lambda a, b: math.add(b, a),
-        "__sub__": lambda a, b: math.subtract(a, b),
-        "__rsub__": lambda a, b: math.subtract(b, a),
-        "__mul__": lambda a, b: math.multiply(a, b),
-        "__rmul__": lambda a, b: math.multiply(b, a),
-        "__truediv__": lambda a, b: math.divide(a, b),
-        "__rtruediv__": lambda a, b: math.divide(b, a),
-        "__floordiv__": lambda a, b: math.floordiv(a, b),
-        "__rfloordiv__": lambda a, b: math.floordiv(b, a),
-        "__mod__": lambda a, b: math.mod(a, b), "__rmod__": lambda a, b: math.mod(b, a),
-        "__pow__": lambda a, b: math.pow(a, b), "__rpow__": lambda a, b: math.pow(b, a),
-        "__matmul__": lambda a, b: math.matmul(a, b),
-        "__rmatmul__": lambda a, b: math.matmul(b, a),
-        "__neg__": lambda a: math.negative(a), "__pos__": lambda a: a,
-        "__abs__": lambda a: math.abs(a),
-        # TensorFlow: a tensor is never equal to None (x == None is False, not an error)
-        "__eq__": lambda a, b: False if b is None else math.equal(a, b),
-        "__ne__": lambda a, b: True if b is None else math.not_equal(a, b),
-        "__lt__": lambda a, b: math.less(a, b), "__le__": lambda a, b: math.less_equal(a, b),
-        "__gt__": lambda a, b: math.greater(a, b),
-        "__ge__": lambda a, b: math.greater_equal(a, b),
-        "__and__": lambda a, b: math.logical_and(a, b),
-        "__rand__": lambda a, b: math.logical_and(b, a),
-        "__or__": lambda a, b: math.logical_or(a, b),
-        "__ror__": lambda a, b: math.logical_or(b, a),
-        "__xor__": lambda a, b: math.logical_xor(a, b),
-        "__invert__": lambda a: math.logical_not(a),
-        "__getitem__": array.getitem,
-    }
-    for name, fn in ops.items():
-        setattr(cls, name, fn)
-
-
-_install_operators(Tensor)
+bind_operator_ops(
+    add=math.add, subtract=math.subtract, multiply=math.multiply, divide=math.divide,
+    floordiv=math.floordiv, mod=math.mod, pow=math.pow, matmul=math.matmul,
+    negative=math.negative, abs=math.abs, equal=math.equal, not_equal=math.not_equal,
+    less=math.less, less_equal=math.less_equal, greater=math.greater,
+    greater_equal=math.greater_equal, logical_and=math.logical_and,
+    logical_or=math.logical_or, logical_xor=math.logical_xor, logical_not=math.logical_not,
+    getitem=array.getitem)
 
 _SLICED = {}  # id of a slice of a Variable -> (variable, index), while the slice lives
 
@@ -101,4 +73,4 @@ def _variable_getitem(variable, key):
     return out
 
 
-Variable.__getitem__ = _variable_getitem
+bind_operator_ops(variable_getitem=_variable_getitem)

@@ -178,11 +178,11 @@ def _conv_kernel_grad(x, g, kshape, strides, pads, dilations, out=None):
     kh, kw, c, o = kshape
     _, oh, ow = _geometry(x.shape, kh, kw, strides, pads, dilations)
     cols = im2col(pad_nhwc(x, pads), kh, kw, oh, ow, strides, dilations)
-    g2 = g.reshape(-1, o)
-    if out is not None:
-        np.matmul(cols.reshape(-1, kh * kw * c).T, g2, out=out.reshape(kh * kw * c, o))
-        return out
-    return (cols.reshape(-1, kh * kw * c).T @ g2).reshape(kshape)
+    grad = (cols.reshape(-1, kh * kw * c).T @ g.reshape(-1, o)).reshape(kshape)
+    if out is None:
+        return grad
+    np.copyto(out, grad)  # (matmul's out= measured slower here, and needs a contiguous out)
+    return out
 
 
 @primitive("conv2d")
@@ -294,12 +294,12 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  
 
 def bias_add(value, bias, data_format=None, name=None):
     """``value + bias`` along the channel axis (the last, or axis 1 for "NC..." formats)."""
-    from tapeflow.ops import math as m
+    from tapeflow.ops import math as math_ops
     from tapeflow.ops.array import reshape
     value, bias = binary_operands(value, bias, "bias_add")
     if data_format is not None and str(data_format).upper().startswith("NC"):
         bias = reshape(bias, (-1,) + (1,) * (value.ndim - 2))
-    return m.add(value, bias)
+    return math_ops.add(value, bias)
 
 
 # ------------------------------------------------------------------ depthwise conv2d

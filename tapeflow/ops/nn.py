@@ -13,7 +13,7 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import reshape
 from tapeflow.ops.convert import binary_operands, float_tensor, to_tensor
 from tapeflow.ops.registry import primitive
@@ -58,7 +58,7 @@ silu = _act("silu", lambda x: x * _sigmoid(x),
             lambda g, out, x: (g * (_sigmoid(x) * (1 + x * (1 - _sigmoid(x)))),),
             "``x * sigmoid(x)`` (also called swish).")
 swish = silu
-tanh = m.tanh
+tanh = math_ops.tanh
 
 
 @primitive("leaky_relu")
@@ -93,7 +93,7 @@ SELU_SCALE = 1.0507009873554805
 
 def selu(features, name=None):
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
-    return m.multiply(_elu(float_tensor(features, "selu"), alpha=SELU_ALPHA), SELU_SCALE)
+    return math_ops.multiply(_elu(float_tensor(features, "selu"), alpha=SELU_ALPHA), SELU_SCALE)
 
 
 _SQRT2, _SQRT_2_OVER_PI = 2 ** 0.5, (2 / np.pi) ** 0.5  # Python floats: keep x's dtype
@@ -103,7 +103,7 @@ _SQRT2, _SQRT_2_OVER_PI = 2 ** 0.5, (2 / np.pi) ** 0.5  # Python floats: keep x'
 def _gelu(x, approximate):
     if approximate:
         return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
-    return 0.5 * x * (1 + m._erf_forward(x / _SQRT2))
+    return 0.5 * x * (1 + math_ops._erf_forward(x / _SQRT2))
 
 
 @_gelu.defvjp
@@ -113,7 +113,7 @@ def _gelu_vjp(g, out, x, approximate):
         t = np.tanh(c * (x + 0.044715 * x ** 3))
         d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
     else:
-        cdf = 0.5 * (1 + m._erf_forward(x / _SQRT2))
+        cdf = 0.5 * (1 + math_ops._erf_forward(x / _SQRT2))
         d = cdf + x * np.exp(-0.5 * x * x) / (2 * np.pi) ** 0.5
     return (g * d,)
 
@@ -309,7 +309,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     shape = x._value.shape if noise_shape is None else tuple(
         x._value.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape))
     scale = _dropout_scale(shape=shape, rate=float(rate), seed=seed, dtype=x._value.dtype)
-    return m.multiply(x, scale)
+    return math_ops.multiply(x, scale)
 
 
 @primitive("dropout_scale")
@@ -326,13 +326,14 @@ _dropout_scale.stateful = True  # it draws from the random stream: replayed even
 
 def l2_loss(t, name=None):
     """``sum(t ** 2) / 2``."""
-    return m.multiply(m.reduce_sum(m.square(t)), 0.5)
+    return math_ops.multiply(math_ops.reduce_sum(math_ops.square(t)), 0.5)
 
 
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """Mean and variance of ``x`` over ``axes``."""
-    mean = m.reduce_mean(x, axis=axes, keepdims=True)
-    var = m.reduce_mean(m.square(m.subtract(x, mean)), axis=axes, keepdims=keepdims)
+    mean = math_ops.reduce_mean(x, axis=axes, keepdims=True)
+    var = math_ops.reduce_mean(math_ops.square(math_ops.subtract(x, mean)), axis=axes,
+                               keepdims=keepdims)
     if not keepdims:  # the same mean, without its kept axes (not computed twice)
         mean = reshape(mean, var._value.shape)
     return mean, var

@@ -15,8 +15,8 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.ops import array as A
-from tapeflow.ops import math as M
+from tapeflow.ops import array as array_ops
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.convert import float_tensor, norm_axis, to_tensor
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
@@ -25,14 +25,14 @@ __all__ = ["tan", "atan", "sinh", "cosh", "cumsum", "divide_no_nan", "count_nonz
            "log_sigmoid", "l2_normalize", "global_norm", "clip_by_norm",
            "clip_by_global_norm", "meshgrid"]
 
-tan = M._unary("tan", np.tan, lambda g, out, x: (g * (1 + out * out),), "Tangent.",
-               floats=True)
-atan = M._unary("atan", np.arctan, lambda g, out, x: (g / (1 + x * x),), "Arctangent.",
-                floats=True)
-sinh = M._unary("sinh", np.sinh, lambda g, out, x: (g * np.cosh(x),), "Hyperbolic sine.",
-                floats=True)
-cosh = M._unary("cosh", np.cosh, lambda g, out, x: (g * np.sinh(x),),
-                "Hyperbolic cosine.", floats=True)
+tan = math_ops._unary("tan", np.tan, lambda g, out, x: (g * (1 + out * out),), "Tangent.",
+                      floats=True)
+atan = math_ops._unary("atan", np.arctan, lambda g, out, x: (g / (1 + x * x),), "Arctangent.",
+                       floats=True)
+sinh = math_ops._unary("sinh", np.sinh, lambda g, out, x: (g * np.cosh(x),), "Hyperbolic sine.",
+                       floats=True)
+cosh = math_ops._unary("cosh", np.cosh, lambda g, out, x: (g * np.sinh(x),),
+                       "Hyperbolic cosine.", floats=True)
 
 
 def _cumsum_np(x, axis, exclusive, reverse):
@@ -66,9 +66,9 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
 def divide_no_nan(x, y, name=None):
     """``x / y``, but 0 wherever ``y`` is 0 (and its gradient there is 0 too)."""
     x, y = to_tensor(x), to_tensor(y)
-    zero = M.equal(y, 0)
-    quotient = M.divide(x, A.where(zero, A.ones_like(y), y))
-    return A.where(zero, A.zeros_like(quotient), quotient)
+    zero = math_ops.equal(y, 0)
+    quotient = math_ops.divide(x, array_ops.where(zero, array_ops.ones_like(y), y))
+    return array_ops.where(zero, array_ops.zeros_like(quotient), quotient)
 
 
 def count_nonzero(input, axis=None, keepdims=False, dtype="int64", name=None):  # noqa: A002
@@ -81,38 +81,38 @@ def count_nonzero(input, axis=None, keepdims=False, dtype="int64", name=None):  
 
 def log_sigmoid(x, name=None):
     """``log(sigmoid(x)) = -softplus(-x)``, stable for large ``|x|``."""
-    from tapeflow.ops import nn as N
-    return M.negative(N.softplus(M.negative(float_tensor(x, "log_sigmoid"))))
+    from tapeflow.ops import nn as nn_ops
+    return math_ops.negative(nn_ops.softplus(math_ops.negative(float_tensor(x, "log_sigmoid"))))
 
 
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None):
     """``x / sqrt(max(sum(x**2, axis), epsilon))``."""
     x = float_tensor(x, "l2_normalize")
-    squares = M.reduce_sum(M.square(x), axis=axis, keepdims=True)
-    return M.multiply(x, M.rsqrt(M.maximum(squares, epsilon)))
+    squares = math_ops.reduce_sum(math_ops.square(x), axis=axis, keepdims=True)
+    return math_ops.multiply(x, math_ops.rsqrt(math_ops.maximum(squares, epsilon)))
 
 
 def global_norm(t_list, name=None):
     """The L2 norm of all the tensors of ``t_list`` together (None entries skipped)."""
-    squares = [M.reduce_sum(M.square(to_tensor(t))) for t in t_list if t is not None]
+    squares = [math_ops.reduce_sum(math_ops.square(to_tensor(t))) for t in t_list if t is not None]
     if not squares:
         raise ValueError("global_norm: t_list holds no tensors.")
-    return M.sqrt(M.add_n(squares))
+    return math_ops.sqrt(math_ops.add_n(squares))
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
     """``t`` scaled down so that its L2 norm (over ``axes``) is at most ``clip_norm``."""
     t = float_tensor(t, "clip_by_norm")
-    norm = M.sqrt(M.reduce_sum(M.square(t), axis=axes, keepdims=True))
-    return M.divide(M.multiply(t, clip_norm), M.maximum(norm, clip_norm))
+    norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(t), axis=axes, keepdims=True))
+    return math_ops.divide(math_ops.multiply(t, clip_norm), math_ops.maximum(norm, clip_norm))
 
 
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """Scale all tensors by ``clip_norm / max(global_norm, clip_norm)``; returns
     ``(clipped_list, global_norm)``, as TensorFlow does."""
     norm = global_norm(t_list) if use_norm is None else to_tensor(use_norm)
-    scale = M.divide(clip_norm, M.maximum(norm, clip_norm))
-    return [None if t is None else M.multiply(to_tensor(t), scale) for t in t_list], norm
+    scale = math_ops.divide(clip_norm, math_ops.maximum(norm, clip_norm))
+    return [None if t is None else math_ops.multiply(to_tensor(t), scale) for t in t_list], norm
 
 
 def meshgrid(*args, indexing="xy", name=None):
@@ -120,7 +120,7 @@ def meshgrid(*args, indexing="xy", name=None):
     ``indexing="xy"`` the first two axes are swapped (rows follow the second input)."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij'; got {indexing!r}.")
-    vectors = [A.reshape(to_tensor(v), [-1]) for v in args]
+    vectors = [array_ops.reshape(to_tensor(v), [-1]) for v in args]
     shape = [int(v.shape[0]) for v in vectors]
     if indexing == "xy" and len(vectors) > 1:
         shape[0], shape[1] = shape[1], shape[0]
@@ -129,5 +129,5 @@ def meshgrid(*args, indexing="xy", name=None):
         axis = (1 - i if i < 2 else i) if indexing == "xy" and len(vectors) > 1 else i
         along = [1] * len(vectors)
         along[axis] = shape[axis]
-        grids.append(A.broadcast_to(A.reshape(v, along), shape))
+        grids.append(array_ops.broadcast_to(array_ops.reshape(v, along), shape))
     return grids

@@ -19,11 +19,12 @@ from tapeflow.keras.callbacks.lambda_callback import LambdaCallback
 from tapeflow.keras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from tapeflow.keras.callbacks.progbar_logger import ProgbarLogger
 from tapeflow.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tapeflow.keras.callbacks.tensorboard import TensorBoard
 from tapeflow.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ProgbarLogger", "ReduceLROnPlateau",
-           "TerminateOnNaN", "ModelCheckpoint", "BackupAndRestore"]
+           "TensorBoard", "TerminateOnNaN", "ModelCheckpoint", "BackupAndRestore"]
 
 _SAVING = ("ModelCheckpoint", "BackupAndRestore")
 
@@ -33,7 +34,8 @@ def __getattr__(name):
     if name in _SAVING:
         from tapeflow.keras.saving import checkpoint
         return getattr(checkpoint, name)
-    raise AttributeError(f"module 'tapeflow.keras.callbacks' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

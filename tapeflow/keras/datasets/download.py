@@ -247,8 +247,9 @@ def _mb(n: float) -> str:
 class _Gunzip:
     """Streaming gzip decompression that accepts multi-member files."""
 
-    def __init__(self):
+    def __init__(self, limit: int | None = None):
         self._z = zlib.decompressobj(31)
+        self.limit, self.total = limit, 0
 
     def feed(self, chunk: bytes) -> bytes:
         out = [self._z.decompress(chunk)]
@@ -256,6 +257,10 @@ class _Gunzip:
             rest = self._z.unused_data
             self._z = zlib.decompressobj(31)
             out.append(self._z.decompress(rest))
+        self.total += sum(len(piece) for piece in out)
+        if self.limit is not None and self.total > self.limit:
+            raise zlib.error(f"the stream inflates beyond {self.limit:,} bytes, more than "
+                             f"the file can be (a decompression bomb)")
         return b"".join(out)
 
     @property
@@ -276,9 +281,9 @@ def _open(url: str, timeout: float):
         raise DownloadError(url, f"cannot connect ({err})", connection=True) from None
 
 
-def _stream(url, out, hasher, gunzip: bool, timeout: float, progress: bool) -> None:
+def _stream(url, out, hasher, gunzip, timeout: float, progress: bool) -> None:
     """Copies the body of ``url`` into ``out``, hashing what is written."""
-    inflater = _Gunzip() if gunzip else None
+    inflater = None if not gunzip else _Gunzip(None if gunzip is True else int(gunzip))
     with _open(url, timeout) as response:
         length = response.headers.get("Content-Length", "")
         total = int(length) if length.isdigit() else None
@@ -314,7 +319,7 @@ def _stream(url, out, hasher, gunzip: bool, timeout: float, progress: bool) -> N
 
 
 def download(url: str, dest: str | os.PathLike, *, expected_hash: str | None = None,
-             algorithm: str = "auto", gunzip: bool = False,
+             algorithm: str = "auto", gunzip: bool | int = False,
              timeout: float = DEFAULT_TIMEOUT, progress: bool = True) -> str:
     """Downloads ``url`` to ``dest`` atomically, verifying its hash.
 
@@ -324,7 +329,8 @@ def download(url: str, dest: str | os.PathLike, *, expected_hash: str | None = N
         expected_hash: Hex digest the saved bytes must have; None skips the check.
         algorithm: ``"sha256"``, ``"md5"`` or ``"auto"`` (see :func:`resolve_algorithm`).
         gunzip: Decompress the gzip body while streaming; the hash is then that of
-            the decompressed bytes, which are what ``dest`` receives.
+            the decompressed bytes, which are what ``dest`` receives. An int is the
+            most bytes the body may inflate to (a larger one is refused).
         timeout: Seconds to wait for the connection and for each read.
         progress: Show a progress bar on stderr.
 

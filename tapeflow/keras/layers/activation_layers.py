@@ -91,13 +91,13 @@ class Softmax(_Elementwise):
 
     def call(self, inputs, mask=None):
         if mask is not None:
-            from tapeflow.ops import math as m
-            inputs = m.add(inputs, m.multiply(m.subtract(1.0, m.cast(mask, inputs.dtype)),
-                                              -1e9))
+            from tapeflow.ops import math as math_ops
+            masked_out = math_ops.subtract(1.0, math_ops.cast(mask, inputs.dtype))
+            inputs = math_ops.add(inputs, math_ops.multiply(masked_out, -1e9))
         if isinstance(self.axis, (list, tuple)):
-            from tapeflow.ops import math as m
-            lse = m.reduce_logsumexp(inputs, axis=list(self.axis), keepdims=True)
-            return m.exp(m.subtract(inputs, lse))
+            from tapeflow.ops import math as math_ops
+            lse = math_ops.reduce_logsumexp(inputs, axis=list(self.axis), keepdims=True)
+            return math_ops.exp(math_ops.subtract(inputs, lse))
         return activations.softmax(inputs, axis=self.axis)
 
     def get_config(self):

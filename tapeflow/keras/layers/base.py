@@ -27,6 +27,7 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
+from tapeflow.keras import build_limits
 from tapeflow.keras._objects import dtype_policy
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.layer_call import LayerCallMixin
@@ -304,8 +305,9 @@ class Layer(LayerCallMixin):
         if initializer is None:
             initializer = "glorot_uniform" if dtype.is_floating else "zeros"
         init = initializers.get(initializer)
-        value = init(shape, dtype=dtype.name)
         name = name or "variable"
+        build_limits.charge(shape, dtype._np, f"layer {self.name!r} weight {name!r}")
+        value = init(shape, dtype=dtype.name)
         v = Variable(value._value if isinstance(value, Tensor) else np.asarray(value),
                      trainable=trainable, name=name, dtype=dtype, path=f"{self.name}/{name}",
                      constraint=constraints.get(constraint))

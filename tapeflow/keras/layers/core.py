@@ -17,7 +17,7 @@ from tapeflow.keras._objects import lookup_custom
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops import nn
 from tapeflow.ops.array import reshape
 
@@ -191,13 +191,16 @@ class Rescaling(Layer):
         super().__init__(**kwargs)
         self.scale, self.offset = scale, offset
 
+    def build(self, input_shape):  # no weights; Keras 3 saves a build_config for it
+        pass
+
     def call(self, inputs):
         x = inputs
         if x._value.dtype != self._np_dtype:  # integer pixels: compute in float32
-            x = m.cast(x, self._np_dtype)
+            x = math_ops.cast(x, self._np_dtype)
         scale = np.asarray(self.scale, self._np_dtype)
         offset = np.asarray(self.offset, self._np_dtype)
-        return m.add(m.multiply(x, scale), offset)
+        return math_ops.add(math_ops.multiply(x, scale), offset)
 
     def compute_output_shape(self, input_shape):
         return input_shape

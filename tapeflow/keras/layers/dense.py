@@ -15,7 +15,7 @@ from tapeflow.keras import activations, constraints, initializers, regularizers
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.nn import _dense
 from tapeflow.tensor import Tensor
 
@@ -104,7 +104,7 @@ class Dense(Layer):
     def call(self, inputs, training=None):
         x = inputs
         if x._value.dtype != self._np_dtype:  # integer pixels etc.: compute in float32
-            x = m.cast(x, self._np_dtype)
+            x = math_ops.cast(x, self._np_dtype)
         bias = self.bias
         if x._value.ndim == 2:
             if bias is None:
@@ -114,9 +114,9 @@ class Dense(Layer):
                 return _dense(x, self.kernel, bias, activation=fused)
             z = _dense(x, self.kernel, bias, activation="linear")
         else:
-            z = m.tensordot(x, self.kernel, [[x._value.ndim - 1], [0]])
+            z = math_ops.tensordot(x, self.kernel, [[x._value.ndim - 1], [0]])
             if bias is not None:
-                z = m.add(z, bias)
+                z = math_ops.add(z, bias)
         return self.activation(z)
 
     def compute_output_shape(self, input_shape):

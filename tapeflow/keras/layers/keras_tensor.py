@@ -27,6 +27,7 @@ from tapeflow import dtypes
 from tapeflow.keras.api_export import keras_export
 from tapeflow.ops import registry
 from tapeflow.tape import flatten
+from tapeflow.keras import build_limits
 from tapeflow.keras.utils.naming import uniquify
 
 __all__ = ["KerasTensor", "KerasHistory", "Node", "any_keras_tensor", "no_tape"]
@@ -165,4 +166,7 @@ def no_tape():
 
 def zeros_like_spec(kt):
     """A zero array standing in for ``kt`` (unknown sizes become 1)."""
-    return np.zeros([1 if d is None else d for d in kt.shape], dtypes.as_dtype(kt.dtype)._np)
+    shape = [1 if d is None else d for d in kt.shape]
+    np_dtype = dtypes.as_dtype(kt.dtype)._np
+    build_limits.charge(shape, np_dtype, f"input placeholder {getattr(kt, 'name', '')!r}")
+    return np.zeros(shape, np_dtype)

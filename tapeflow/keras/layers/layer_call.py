@@ -27,7 +27,7 @@ from tapeflow.keras.layers.keras_tensor import (KerasTensor, Node, any_keras_ten
                                                 zeros_like_spec)
 from tapeflow.keras.layers.layer_utils import (call_context, call_info, is_default_build,
                                                shape_struct)
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
@@ -88,7 +88,7 @@ class LayerCallMixin:
         if isinstance(x, Tensor):
             v = x._value
             if self.autocast and v.dtype.kind == "f" and v.dtype != self._np_dtype:
-                return m.cast(x, self._np_dtype)
+                return math_ops.cast(x, self._np_dtype)
             return x
         if isinstance(x, KerasTensor):
             return x
@@ -135,7 +135,7 @@ class LayerCallMixin:
             inputs = self._convert_input(inputs)
         elif self.autocast and inputs._value.dtype != self._np_dtype and \
                 inputs._value.dtype.kind == "f":
-            inputs = m.cast(inputs, self._np_dtype)
+            inputs = math_ops.cast(inputs, self._np_dtype)
         d = self.__dict__
         if d["_input_spec"] is not None:
             self._check_inputs(inputs)

@@ -11,7 +11,7 @@ Example:
 """
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import concat
 
 __all__ = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
@@ -76,7 +76,7 @@ class Add(_Merge):
     """Element-wise sum of the inputs."""
 
     def _merge(self, a, b):
-        return m.add(a, b)
+        return math_ops.add(a, b)
 
 
 @keras_export("keras.layers")
@@ -90,7 +90,7 @@ class Subtract(_Merge):
                              f'Received: {len(inputs)} inputs.')
 
     def _merge(self, a, b):
-        return m.subtract(a, b)
+        return math_ops.subtract(a, b)
 
 
 @keras_export("keras.layers")
@@ -98,7 +98,7 @@ class Multiply(_Merge):
     """Element-wise product of the inputs."""
 
     def _merge(self, a, b):
-        return m.multiply(a, b)
+        return math_ops.multiply(a, b)
 
 
 @keras_export("keras.layers")
@@ -106,7 +106,7 @@ class Maximum(_Merge):
     """Element-wise maximum of the inputs."""
 
     def _merge(self, a, b):
-        return m.maximum(a, b)
+        return math_ops.maximum(a, b)
 
 
 @keras_export("keras.layers")
@@ -114,7 +114,7 @@ class Minimum(_Merge):
     """Element-wise minimum of the inputs."""
 
     def _merge(self, a, b):
-        return m.minimum(a, b)
+        return math_ops.minimum(a, b)
 
 
 @keras_export("keras.layers")
@@ -122,10 +122,10 @@ class Average(_Merge):
     """Element-wise mean of the inputs."""
 
     def call(self, inputs):
-        return m.divide(super().call(inputs), float(len(inputs)))
+        return math_ops.divide(super().call(inputs), float(len(inputs)))
 
     def _merge(self, a, b):
-        return m.add(a, b)
+        return math_ops.add(a, b)
 
 
 @keras_export("keras.layers")

@@ -20,7 +20,7 @@ from tapeflow.keras import constraints, initializers, regularizers
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer
 from tapeflow.keras.layers.input_spec import InputSpec
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.array import reshape
 from tapeflow.ops.nn import moments
 
@@ -106,13 +106,13 @@ class BatchNormalization(Layer):
                               (1.0 - self.momentum))
         else:
             mean, variance = self.moving_mean, self.moving_variance
-        inv = m.rsqrt(m.add(variance, self.epsilon))
+        inv = math_ops.rsqrt(math_ops.add(variance, self.epsilon))
         if self.scale:
-            inv = m.multiply(inv, self.gamma)
-        shift = m.negative(m.multiply(mean, inv))
+            inv = math_ops.multiply(inv, self.gamma)
+        shift = math_ops.negative(math_ops.multiply(mean, inv))
         if self.center:
-            shift = m.add(shift, self.beta)
-        return m.add(m.multiply(inputs, along(inv)), along(shift))
+            shift = math_ops.add(shift, self.beta)
+        return math_ops.add(math_ops.multiply(inputs, along(inv)), along(shift))
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -47,6 +47,11 @@ def _is_int(v):
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 
+def shaped_build(self, input_shape):
+    """A build that makes no weights; defining one makes the saved config carry the
+    ``build_config`` (input shape) that Keras 3 writes for this layer."""
+
+
 def pairs_arg(layer, arg, value):
     """Keras's 2-D padding/cropping argument: ``p``, ``(ph, pw)`` or
     ``((top, bottom), (left, right))``, as a pair of non-negative int pairs."""
@@ -88,6 +93,8 @@ class ZeroPadding2D(Layer):
         self.padding = pairs_arg("ZeroPadding2D", "padding", padding)
         self.input_spec = InputSpec(ndim=4)
 
+    build = shaped_build
+
     def call(self, inputs):
         pads = [(0, 0)] * 4
         for axis, pair in zip(spatial_axes(self.data_format), self.padding):
@@ -121,6 +128,8 @@ class Cropping2D(Layer):
         self.data_format = data_format_of("Cropping2D", data_format)
         self.cropping = pairs_arg("Cropping2D", "cropping", cropping)
         self.input_spec = InputSpec(ndim=4)
+
+    build = shaped_build
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
@@ -174,6 +183,8 @@ class UpSampling2D(Layer):
         self.interpolation = interpolation
         self.input_spec = InputSpec(ndim=4)
 
+    build = shaped_build
+
     def call(self, inputs):
         axes = spatial_axes(self.data_format)
         if self.interpolation == "nearest":
@@ -217,6 +228,8 @@ class Permute(Layer):
         self.dims = dims
         self.input_spec = InputSpec(ndim=len(dims) + 1)
 
+    build = shaped_build
+
     def call(self, inputs):
         return transpose(inputs, (0,) + self.dims)
 
@@ -240,6 +253,8 @@ class RepeatVector(Layer):
                             f"RepeatVector(3). Received: n={n!r} (of type {type(n)})")
         self.n = int(n)
         self.input_spec = InputSpec(ndim=2)
+
+    build = shaped_build
 
     def call(self, inputs):
         return image.repeat_axes(expand_dims(inputs, 1), (1, self.n, 1))

@@ -14,8 +14,8 @@ import numpy as np
 
 from tapeflow.keras._objects import deserialize_function, serialize_object
 from tapeflow.keras.api_export import keras_export
-from tapeflow.keras.losses import regression as R
-from tapeflow.keras.losses import xent as X
+from tapeflow.keras.losses import regression
+from tapeflow.keras.losses import xent
 from tapeflow.keras.losses.loss import Loss, as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.tensor import Tensor
 
@@ -25,10 +25,11 @@ __all__ = ["LossFunctionWrapper", "SparseCategoricalCrossentropy", "CategoricalC
            "KLDivergence", "Poisson", "Hinge", "SquaredHinge", "CategoricalHinge"]
 
 BUILTIN_FUNCTIONS = {f.__name__: f for f in (
-    X.sparse_categorical_crossentropy, X.categorical_crossentropy, X.binary_crossentropy,
-    R.mean_squared_error, R.mean_absolute_error, R.mean_absolute_percentage_error,
-    R.mean_squared_logarithmic_error, R.huber, R.log_cosh, R.kl_divergence, R.poisson,
-    R.hinge, R.squared_hinge, R.categorical_hinge)}
+    xent.sparse_categorical_crossentropy, xent.categorical_crossentropy, xent.binary_crossentropy,
+    regression.mean_squared_error, regression.mean_absolute_error,
+    regression.mean_absolute_percentage_error, regression.mean_squared_logarithmic_error,
+    regression.huber, regression.log_cosh, regression.kl_divergence, regression.poisson,
+    regression.hinge, regression.squared_hinge, regression.categorical_hinge)}
 
 
 @keras_export("keras.losses")
@@ -115,7 +116,7 @@ class SparseCategoricalCrossentropy(_Builtin):
         0.1269
     """
 
-    _fn = staticmethod(X.sparse_categorical_crossentropy)
+    _fn = staticmethod(xent.sparse_categorical_crossentropy)
     _args = ("from_logits", "ignore_class")
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
@@ -124,7 +125,8 @@ class SparseCategoricalCrossentropy(_Builtin):
                          from_logits=bool(from_logits), ignore_class=ignore_class)
 
     def call(self, y_true, y_pred):
-        values, valid = X._masked_sparse(y_true, y_pred, self.from_logits, self.ignore_class, -1)
+        values, valid = xent._masked_sparse(y_true, y_pred, self.from_logits,
+                                            self.ignore_class, -1)
         return values if valid is None else (values, valid)
 
 
@@ -142,7 +144,7 @@ class CategoricalCrossentropy(_Builtin):
         0.2877
     """
 
-    _fn = staticmethod(X.categorical_crossentropy)
+    _fn = staticmethod(xent.categorical_crossentropy)
     _args = ("from_logits", "label_smoothing", "axis")
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
@@ -163,7 +165,7 @@ class BinaryCrossentropy(_Builtin):
         0.865
     """
 
-    _fn = staticmethod(X.binary_crossentropy)
+    _fn = staticmethod(xent.binary_crossentropy)
     _args = ("from_logits", "label_smoothing", "axis")
 
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
@@ -180,24 +182,27 @@ def _simple(cls_name, fn, default_name, doc):
         "__init__": __init__, "_fn": staticmethod(fn), "__doc__": doc, "__module__": __name__}))
 
 
-MeanSquaredError = _simple("MeanSquaredError", R.mean_squared_error, "mean_squared_error",
+MeanSquaredError = _simple("MeanSquaredError", regression.mean_squared_error, "mean_squared_error",
                            "``mean((y_true - y_pred)**2)`` per sample, then reduced.")
-MeanAbsoluteError = _simple("MeanAbsoluteError", R.mean_absolute_error, "mean_absolute_error",
+MeanAbsoluteError = _simple("MeanAbsoluteError", regression.mean_absolute_error,
+                            "mean_absolute_error",
                             "``mean(|y_true - y_pred|)`` per sample, then reduced.")
 MeanAbsolutePercentageError = _simple(
-    "MeanAbsolutePercentageError", R.mean_absolute_percentage_error,
+    "MeanAbsolutePercentageError", regression.mean_absolute_percentage_error,
     "mean_absolute_percentage_error", "``100 * mean(|e| / max(|y_true|, 1e-7))`` per sample.")
 MeanSquaredLogarithmicError = _simple(
-    "MeanSquaredLogarithmicError", R.mean_squared_logarithmic_error,
+    "MeanSquaredLogarithmicError", regression.mean_squared_logarithmic_error,
     "mean_squared_logarithmic_error", "``mean((log1p(y_pred) - log1p(y_true))**2)``.")
-LogCosh = _simple("LogCosh", R.log_cosh, "log_cosh", "``mean(log(cosh(y_pred - y_true)))``.")
-KLDivergence = _simple("KLDivergence", R.kl_divergence, "kl_divergence",
+LogCosh = _simple("LogCosh", regression.log_cosh, "log_cosh",
+                  "``mean(log(cosh(y_pred - y_true)))``.")
+KLDivergence = _simple("KLDivergence", regression.kl_divergence, "kl_divergence",
                        "``sum(t * log(t / p))`` with both clipped to [1e-7, 1].")
-Poisson = _simple("Poisson", R.poisson, "poisson", "``mean(y_pred - y_true * log(y_pred))``.")
-Hinge = _simple("Hinge", R.hinge, "hinge", "``mean(max(1 - y_true * y_pred, 0))``.")
-SquaredHinge = _simple("SquaredHinge", R.squared_hinge, "squared_hinge",
+Poisson = _simple("Poisson", regression.poisson, "poisson",
+                  "``mean(y_pred - y_true * log(y_pred))``.")
+Hinge = _simple("Hinge", regression.hinge, "hinge", "``mean(max(1 - y_true * y_pred, 0))``.")
+SquaredHinge = _simple("SquaredHinge", regression.squared_hinge, "squared_hinge",
                        "``mean(max(1 - y_true * y_pred, 0)**2)``.")
-CategoricalHinge = _simple("CategoricalHinge", R.categorical_hinge, "categorical_hinge",
+CategoricalHinge = _simple("CategoricalHinge", regression.categorical_hinge, "categorical_hinge",
                            "``max(max((1 - t) * p) - sum(t * p) + 1, 0)``.")
 
 
@@ -210,7 +215,7 @@ class Huber(_Builtin):
         0.155
     """
 
-    _fn = staticmethod(R.huber)
+    _fn = staticmethod(regression.huber)
     _args = ("delta",)
 
     def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
@@ -237,9 +242,9 @@ class AutoCrossentropy(Loss):
         if self._chosen is None:
             ts, ps = np.shape(getattr(y_true, "_value", y_true)), tuple(y_pred._value.shape)
             if ps[-1:] == (1,):
-                self._chosen = X.binary_crossentropy
+                self._chosen = xent.binary_crossentropy
             elif len(ts) < len(ps) or (ts[-1:] == (1,) and ps[-1] > 1):
-                self._chosen = X.sparse_categorical_crossentropy
+                self._chosen = xent.sparse_categorical_crossentropy
             else:
-                self._chosen = X.categorical_crossentropy
+                self._chosen = xent.categorical_crossentropy
         return self._chosen(y_true, y_pred)

@@ -16,8 +16,8 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.utils.naming import auto_name
-from tapeflow.ops import array as A
-from tapeflow.ops import math as M
+from tapeflow.ops import array as array_ops
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.registry import value_read
 from tapeflow.tensor import Tensor
 
@@ -42,7 +42,7 @@ def as_float_tensor(x, npdtype=np.float32):
     if isinstance(x, Tensor):
         if x._value.dtype.kind == "f":
             return x
-        return M.cast(x, npdtype)
+        return math_ops.cast(x, npdtype)
     arr = np.asarray(x)
     return Tensor(arr if arr.dtype == npdtype else arr.astype(npdtype))
 
@@ -53,12 +53,12 @@ def _shape(x):
 
 def _drop_last(x):
     shape = _shape(x)[:-1]
-    return A.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
+    return array_ops.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
 
 
 def _add_last(x):
     shape = _shape(x) + (1,)
-    return A.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
+    return array_ops.reshape(x, shape) if isinstance(x, Tensor) else np.reshape(x, shape)
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
@@ -113,16 +113,16 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
             _weights_like(values, sample_weight) * mask
     if sample_weight is not None:
         sw = _weights_like(values, sample_weight)
-        values = M.multiply(values, Tensor(sw))
+        values = math_ops.multiply(values, Tensor(sw))
     if reduction in (None, "none") or values._value.shape in ((), (0,)):
         return values
     if reduction == "sum":
-        return M.reduce_sum(values)
+        return math_ops.reduce_sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         value_read("a loss divided by the sum of the sample weights")  # a NumPy constant
         total = float(np.sum(sw))
-        return M.multiply(M.reduce_sum(values), 1.0 / total if total else 0.0)
-    return M.reduce_mean(values)
+        return math_ops.multiply(math_ops.reduce_sum(values), 1.0 / total if total else 0.0)
+    return math_ops.reduce_mean(values)
 
 
 @keras_export("keras.losses")
@@ -160,7 +160,7 @@ class Loss:
         """The reduced loss: a scalar Tensor, differentiable in ``y_pred``."""
         y_pred = as_float_tensor(y_pred, self._dtype._np)
         if y_pred._value.dtype != self._dtype._np:
-            y_pred = M.cast(y_pred, self._dtype._np)
+            y_pred = math_ops.cast(y_pred, self._dtype._np)
         out = self.call(y_true, y_pred)
         mask = None
         if isinstance(out, tuple):

@@ -1,8 +1,7 @@
 """Regression, probabilistic and hinge losses as per-sample functions.
 
-Each is composed from tapeflow ops, so its gradient comes from the op registry; mean
-squared error and Huber are single fused ops (:mod:`tapeflow.ops.losses`) whose NumPy
-forward the metrics call too.
+Each is one fused op of :mod:`tapeflow.ops.losses` (a NumPy forward with its VJP beside
+it, in the registry) whose forward the metrics call too, so each formula is written once.
 ``y_true`` and ``y_pred`` get Keras's rank fix ((n,) against (n, 1) is fine) and must
 then have the same shape; a mismatch names both shapes instead of broadcasting.
 
@@ -13,11 +12,9 @@ Example:
 import numpy as np
 
 from tapeflow.keras.api_export import keras_export
-from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
-from tapeflow.ops import array as A
-from tapeflow.ops import losses as LO
-from tapeflow.ops import math as M
-from tapeflow.ops import nn as N
+from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
+from tapeflow.ops import losses as loss_ops
+from tapeflow.ops import math as math_ops
 from tapeflow.ops.registry import value_read
 from tapeflow.tensor import Tensor
 
@@ -35,7 +32,7 @@ def _pair(y_true, y_pred, fn):
     y_pred = as_float_tensor(y_pred)
     dt = y_pred._value.dtype
     if isinstance(y_true, Tensor):
-        yt = y_true if y_true._value.dtype == dt else M.cast(y_true, dt)
+        yt = y_true if y_true._value.dtype == dt else math_ops.cast(y_true, dt)
     else:
         yt = Tensor(np.asarray(y_true, dtype=dt))
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
@@ -56,7 +53,7 @@ def mean_squared_error(y_true, y_pred):
         np.float32(0.125)
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_error")
-    return LO.mean_squared_error(yt, yp)
+    return loss_ops.mean_squared_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -68,7 +65,7 @@ def mean_absolute_error(y_true, y_pred):
         array([0.75], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_error")
-    return M.reduce_mean(M.abs(M.subtract(yt, yp)), axis=-1)
+    return loss_ops.mean_absolute_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -80,8 +77,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
         array([37.5], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_percentage_error")
-    ratio = M.divide(M.subtract(yt, yp), M.maximum(M.abs(yt), EPSILON))
-    return M.multiply(M.reduce_mean(M.abs(ratio), axis=-1), 100.0)
+    return loss_ops.mean_absolute_percentage_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -93,9 +89,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
         1.0
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
-    first = M.log(M.add(M.maximum(yp, EPSILON), 1.0))
-    second = M.log(M.add(M.maximum(yt, EPSILON), 1.0))
-    return M.reduce_mean(M.square(M.subtract(first, second)), axis=-1)
+    return loss_ops.mean_squared_logarithmic_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -108,7 +102,7 @@ def huber(y_true, y_pred, delta=1.0):
         array([1.3125], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "huber")
-    return LO.huber(yt, yp, delta=float(delta))
+    return loss_ops.huber(yt, yp, delta=float(delta))
 
 
 @keras_export("keras.losses")
@@ -121,9 +115,7 @@ def log_cosh(y_true, y_pred):
         0.2169
     """
     yt, yp = _pair(y_true, y_pred, "log_cosh")
-    x = M.subtract(yp, yt)
-    val = M.subtract(M.add(x, N.softplus(M.multiply(x, -2.0))), float(np.log(2.0)))
-    return M.reduce_mean(val, axis=-1)
+    return loss_ops.log_cosh(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -135,9 +127,7 @@ def kl_divergence(y_true, y_pred):
         0.14384
     """
     yt, yp = _pair(y_true, y_pred, "kl_divergence")
-    yt = A.clip_by_value(yt, EPSILON, 1.0)
-    yp = A.clip_by_value(yp, EPSILON, 1.0)
-    return M.reduce_sum(M.multiply(yt, M.log(M.divide(yt, yp))), axis=-1)
+    return loss_ops.kl_divergence(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -149,16 +139,13 @@ def poisson(y_true, y_pred):
         1.71828
     """
     yt, yp = _pair(y_true, y_pred, "poisson")
-    return M.reduce_mean(M.subtract(yp, M.multiply(yt, M.log(M.add(yp, EPSILON)))), axis=-1)
+    return loss_ops.poisson(yt, yp)
 
 
-def _hinge_labels(yt):
-    """Keras converts 0/1 labels to -1/1 (only when every label is 0 or 1)."""
+def _hinge_labels_read():
+    """Keras's 0/1 -> -1/1 label rule looks at the labels' values: a traced step stays
+    eager (the op itself applies the rule to each batch)."""
     value_read("hinge: the 0/1 -> -1/1 label rule looks at the labels")
-    v = yt._value
-    if np.all((v == 0) | (v == 1)):
-        return M.subtract(M.multiply(yt, 2.0), 1.0)
-    return yt
 
 
 @keras_export("keras.losses")
@@ -170,8 +157,8 @@ def hinge(y_true, y_pred):
         array([0.35], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "hinge")
-    yt = _hinge_labels(yt)
-    return M.reduce_mean(M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0), axis=-1)
+    _hinge_labels_read()
+    return loss_ops.hinge(yt, yp, squared=False)
 
 
 @keras_export("keras.losses")
@@ -183,9 +170,8 @@ def squared_hinge(y_true, y_pred):
         0.245
     """
     yt, yp = _pair(y_true, y_pred, "squared_hinge")
-    yt = _hinge_labels(yt)
-    margin = M.maximum(M.subtract(1.0, M.multiply(yt, yp)), 0.0)
-    return M.reduce_mean(M.square(margin), axis=-1)
+    _hinge_labels_read()
+    return loss_ops.hinge(yt, yp, squared=True)
 
 
 @keras_export("keras.losses")
@@ -198,6 +184,4 @@ def categorical_hinge(y_true, y_pred):
         array([1.2], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "categorical_hinge")
-    pos = M.reduce_sum(M.multiply(yt, yp), axis=-1)
-    neg = M.reduce_max(M.multiply(M.subtract(1.0, yt), yp), axis=-1)
-    return M.maximum(M.add(M.subtract(neg, pos), 1.0), 0.0)
+    return loss_ops.categorical_hinge(yt, yp)

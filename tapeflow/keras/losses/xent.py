@@ -20,17 +20,17 @@ import numpy as np
 
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
-from tapeflow.ops import losses as LO
-from tapeflow.ops import math as M
-from tapeflow.ops import nn as N
+from tapeflow.ops import losses as loss_ops
+from tapeflow.ops import math as math_ops
+from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import primitive
 from tapeflow.tensor import Tensor
 
 __all__ = ["sparse_categorical_crossentropy", "categorical_crossentropy",
            "binary_crossentropy", "sparse_labels"]
 
-_sparse_xent = LO.sparse_categorical_crossentropy  # on probabilities
-_xent = LO.categorical_crossentropy
+_sparse_xent = loss_ops.sparse_categorical_crossentropy  # on probabilities
+_xent = loss_ops.categorical_crossentropy
 
 
 # ------------------------------------------------------------------------- labels
@@ -112,9 +112,9 @@ def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
             valid = labels != ignore_class
             labels = np.where(valid, labels, 0)
         lt = Tensor(labels)
-    out = N._sparse_xent(lt, y_pred) if from_logits else _sparse_xent(lt, y_pred)
+    out = nn_ops._sparse_xent(lt, y_pred) if from_logits else _sparse_xent(lt, y_pred)
     if valid is not None:
-        out = M.multiply(out, Tensor(valid.astype(out._value.dtype)))
+        out = math_ops.multiply(out, Tensor(valid.astype(out._value.dtype)))
     return out, valid
 
 
@@ -144,7 +144,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 def _targets(y_true, y_pred, fn):
     yt = y_true if isinstance(y_true, Tensor) else Tensor(np.asarray(y_true))
     if yt._value.dtype != y_pred._value.dtype:
-        yt = M.cast(yt, y_pred._value.dtype)
+        yt = math_ops.cast(yt, y_pred._value.dtype)
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
     if _shape(yt) != _shape(yp):
         ts, ps = _shape(yt), _shape(yp)
@@ -183,9 +183,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
                       f"if you only have 2 classes.", SyntaxWarning, stacklevel=2)
     if label_smoothing:
         k = _shape(y_true)[axis]
-        y_true = M.add(M.multiply(y_true, 1.0 - label_smoothing), label_smoothing / k)
+        y_true = math_ops.add(math_ops.multiply(y_true, 1.0 - label_smoothing),
+                              label_smoothing / k)
     if from_logits:
-        return N._xent(y_true, y_pred, axis=int(axis))
+        return nn_ops._xent(y_true, y_pred, axis=int(axis))
     return _xent(y_true, y_pred, axis=int(axis))
 
 
@@ -204,5 +205,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     y_pred = as_float_tensor(y_pred)
     y_true, y_pred = _targets(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
-        y_true = M.add(M.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
-    return LO.binary_crossentropy(y_true, y_pred, axis=int(axis), from_logits=bool(from_logits))
+        y_true = math_ops.add(math_ops.multiply(y_true, 1.0 - label_smoothing),
+                              0.5 * label_smoothing)
+    return loss_ops.binary_crossentropy(y_true, y_pred, axis=int(axis),
+                                        from_logits=bool(from_logits))

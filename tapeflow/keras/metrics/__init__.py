@@ -19,7 +19,7 @@ import numpy as np
 
 from tapeflow.keras._objects import classes_only, deserialize_object, serialize_object
 from tapeflow.keras.api_export import keras_export, public_names
-from tapeflow.keras.metrics import kernels as _K
+from tapeflow.keras.metrics import kernels
 from tapeflow.keras.metrics.base import Mean, MeanMetricWrapper, Metric, Sum, as_array
 from tapeflow.keras.metrics.confusion import (AUC, FalseNegatives, FalsePositives, Precision,
                                               Recall, TrueNegatives, TruePositives)
@@ -50,25 +50,25 @@ def _public(kernel):
     return keras_export("keras.metrics")(fn)
 
 
-binary_accuracy = _public(_K.binary_accuracy)
-categorical_accuracy = _public(_K.categorical_accuracy)
-sparse_categorical_accuracy = _public(_K.sparse_categorical_accuracy)
-top_k_categorical_accuracy = _public(_K.top_k_categorical_accuracy)
-sparse_top_k_categorical_accuracy = _public(_K.sparse_top_k_categorical_accuracy)
-mean_squared_error = mse = _public(_K.mean_squared_error)
-mean_absolute_error = mae = _public(_K.mean_absolute_error)
-mean_absolute_percentage_error = mape = _public(_K.mean_absolute_percentage_error)
-mean_squared_logarithmic_error = msle = _public(_K.mean_squared_logarithmic_error)
-binary_crossentropy = _public(_K.binary_crossentropy)
-categorical_crossentropy = _public(_K.categorical_crossentropy)
-sparse_categorical_crossentropy = _public(_K.sparse_categorical_crossentropy)
-kl_divergence = _public(_K.kl_divergence)
-poisson = _public(_K.poisson)
-hinge = _public(_K.hinge)
-squared_hinge = _public(_K.squared_hinge)
-categorical_hinge = _public(_K.categorical_hinge)
-log_cosh = _public(_K.log_cosh)
-huber = _public(_K.huber)
+binary_accuracy = _public(kernels.binary_accuracy)
+categorical_accuracy = _public(kernels.categorical_accuracy)
+sparse_categorical_accuracy = _public(kernels.sparse_categorical_accuracy)
+top_k_categorical_accuracy = _public(kernels.top_k_categorical_accuracy)
+sparse_top_k_categorical_accuracy = _public(kernels.sparse_top_k_categorical_accuracy)
+mean_squared_error = mse = _public(kernels.mean_squared_error)
+mean_absolute_error = mae = _public(kernels.mean_absolute_error)
+mean_absolute_percentage_error = mape = _public(kernels.mean_absolute_percentage_error)
+mean_squared_logarithmic_error = msle = _public(kernels.mean_squared_logarithmic_error)
+binary_crossentropy = _public(kernels.binary_crossentropy)
+categorical_crossentropy = _public(kernels.categorical_crossentropy)
+sparse_categorical_crossentropy = _public(kernels.sparse_categorical_crossentropy)
+kl_divergence = _public(kernels.kl_divergence)
+poisson = _public(kernels.poisson)
+hinge = _public(kernels.hinge)
+squared_hinge = _public(kernels.squared_hinge)
+categorical_hinge = _public(kernels.categorical_hinge)
+log_cosh = _public(kernels.log_cosh)
+huber = _public(kernels.huber)
 
 
 for _alias, _fn in {"mse": mean_squared_error, "mae": mean_absolute_error,
@@ -145,3 +145,8 @@ def resolve_accuracy(y_true, y_pred, name="accuracy"):
     if len(t_shape) < len(p_shape) or (t_last == 1 and p_last is not None and p_last > 1):
         return SparseCategoricalAccuracy(name=name)
     return CategoricalAccuracy(name=name)
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -1,11 +1,9 @@
 """NumPy kernels behind the metrics: per-sample accuracy and loss values.
 
 Each kernel takes NumPy arrays and returns NumPy arrays, so a metric update costs
-a few array operations and no tape or Tensor overhead. The kernels of mean squared
-error, Huber and the cross-entropies call the NumPy forward of the loss ops
-(:mod:`tapeflow.ops.losses`, ``tf.nn``'s logits forms), so those formulas are written
-once; the other loss kernels repeat the formulas of ``keras.losses`` (tests check
-both agree).
+a few array operations and no tape or Tensor overhead. The loss kernels call the NumPy
+forward of the loss ops that ``keras.losses`` calls (:mod:`tapeflow.ops.losses`,
+``tf.nn``'s logits forms), so each formula is written once.
 
 Example:
     >>> sparse_categorical_accuracy(np.array([2, 1]), np.array([[0.1, 0.6, 0.3],
@@ -14,11 +12,10 @@ Example:
 """
 import numpy as np
 
-from tapeflow.keras import losses as L
-from tapeflow.keras.losses import xent as X
-from tapeflow.keras.losses.loss import EPSILON
-from tapeflow.ops import losses as LO
-from tapeflow.ops import nn as N
+from tapeflow.keras import losses
+from tapeflow.keras.losses import xent
+from tapeflow.ops import losses as loss_ops
+from tapeflow.ops import nn as nn_ops
 
 F32 = np.float32
 
@@ -107,66 +104,50 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 
 def mean_squared_error(y_true, y_pred):
     yt, yp = _floats(y_true, y_pred, "mean_squared_error")
-    return LO.mean_squared_error.forward(yt, yp)
+    return loss_ops.mean_squared_error.forward(yt, yp)
 
 
 def mean_absolute_error(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "mean_absolute_error")
-    return np.mean(np.abs(yt - yp), axis=-1)
+    return loss_ops.mean_absolute_error.forward(*_floats(y_true, y_pred, "mean_absolute_error"))
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "mean_absolute_percentage_error")
-    return 100.0 * np.mean(np.abs((yt - yp) / np.maximum(np.abs(yt), EPSILON)), axis=-1)
+    return loss_ops.mean_absolute_percentage_error.forward(
+        *_floats(y_true, y_pred, "mean_absolute_percentage_error"))
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "mean_squared_logarithmic_error")
-    diff = np.log(np.maximum(yp, EPSILON) + 1.0) - np.log(np.maximum(yt, EPSILON) + 1.0)
-    return np.mean(np.square(diff), axis=-1)
+    return loss_ops.mean_squared_logarithmic_error.forward(
+        *_floats(y_true, y_pred, "mean_squared_logarithmic_error"))
 
 
 def log_cosh(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "log_cosh")
-    x = yp - yt
-    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0).astype(x.dtype), axis=-1)
+    return loss_ops.log_cosh.forward(*_floats(y_true, y_pred, "log_cosh"))
 
 
 def huber(y_true, y_pred, delta=1.0):
     yt, yp = _floats(y_true, y_pred, "huber")
-    return LO.huber.forward(yt, yp, delta=float(delta))
+    return loss_ops.huber.forward(yt, yp, delta=float(delta))
 
 
 def kl_divergence(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "kl_divergence")
-    yt, yp = np.clip(yt, EPSILON, 1.0), np.clip(yp, EPSILON, 1.0)
-    return np.sum(yt * np.log(yt / yp), axis=-1)
+    return loss_ops.kl_divergence.forward(*_floats(y_true, y_pred, "kl_divergence"))
 
 
 def poisson(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "poisson")
-    return np.mean(yp - yt * np.log(yp + EPSILON), axis=-1)
-
-
-def _hinge_labels(yt):
-    return 2.0 * yt - 1.0 if np.all((yt == 0) | (yt == 1)) else yt
+    return loss_ops.poisson.forward(*_floats(y_true, y_pred, "poisson"))
 
 
 def hinge(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "hinge")
-    return np.mean(np.maximum(1.0 - _hinge_labels(yt) * yp, 0.0), axis=-1)
+    return loss_ops.hinge.forward(*_floats(y_true, y_pred, "hinge"), squared=False)
 
 
 def squared_hinge(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "squared_hinge")
-    return np.mean(np.square(np.maximum(1.0 - _hinge_labels(yt) * yp, 0.0)), axis=-1)
+    return loss_ops.hinge.forward(*_floats(y_true, y_pred, "squared_hinge"), squared=True)
 
 
 def categorical_hinge(y_true, y_pred):
-    yt, yp = _floats(y_true, y_pred, "categorical_hinge")
-    pos = np.sum(yt * yp, axis=-1)
-    neg = np.max((1.0 - yt) * yp, axis=-1)
-    return np.maximum(neg - pos + 1.0, 0.0)
+    return loss_ops.categorical_hinge.forward(*_floats(y_true, y_pred, "categorical_hinge"))
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
@@ -181,12 +162,12 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     yp = y_pred if y_pred.dtype.kind == "f" else y_pred.astype(F32)
     if axis not in (-1, yp.ndim - 1):
         yp = np.moveaxis(yp, axis, -1)
-    labels = X.sparse_labels(y_true, yp.shape, ignore_class=ignore_class)
+    labels = xent.sparse_labels(y_true, yp.shape, ignore_class=ignore_class)
     valid = None if ignore_class is None else labels != ignore_class
     if valid is not None:
         labels = np.where(valid, labels, 0)
-    xent = N._sparse_xent if from_logits else LO.sparse_categorical_crossentropy
-    out = xent.forward(labels, yp)
+    xent_op = nn_ops._sparse_xent if from_logits else loss_ops.sparse_categorical_crossentropy
+    out = xent_op.forward(labels, yp)
     return out if valid is None else out * valid
 
 
@@ -194,15 +175,15 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     yt, yp = _floats(y_true, y_pred, "categorical_crossentropy")
     if label_smoothing:
         yt = yt * (1.0 - label_smoothing) + label_smoothing / yt.shape[axis]
-    xent = N._xent if from_logits else LO.categorical_crossentropy
-    return xent.forward(yt, yp, axis=axis)
+    xent_op = nn_ops._xent if from_logits else loss_ops.categorical_crossentropy
+    return xent_op.forward(yt, yp, axis=axis)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     yt, yp = _floats(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         yt = yt * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    return LO.binary_crossentropy.forward(yt, yp, axis=axis, from_logits=bool(from_logits))
+    return loss_ops.binary_crossentropy.forward(yt, yp, axis=axis, from_logits=bool(from_logits))
 
 
 ACCURACY_KERNELS = (accuracy, binary_accuracy, categorical_accuracy,
@@ -223,6 +204,6 @@ def kernel_for(fn):
     name = getattr(fn, "__name__", None)
     if name not in KERNELS:
         return None
-    if fn is KERNELS[name] or fn is getattr(L, name, None) or getattr(fn, "_kernel", None):
+    if fn is KERNELS[name] or fn is getattr(losses, name, None) or getattr(fn, "_kernel", None):
         return KERNELS[name]
     return None

@@ -16,7 +16,7 @@ Example:
 import numpy as np
 
 from tapeflow.keras.api_export import keras_export
-from tapeflow.keras.metrics import kernels as K
+from tapeflow.keras.metrics import kernels
 from tapeflow.keras.metrics.base import Mean, MeanMetricWrapper, as_array
 from tapeflow.tensor import Tensor
 
@@ -58,13 +58,14 @@ def _simple(cls_name, kernel, default_name, doc, direction="down"):
         "__doc__": doc, "__module__": __name__}))
 
 
-Accuracy = _simple("Accuracy", K.accuracy, "accuracy",
+Accuracy = _simple("Accuracy", kernels.accuracy, "accuracy",
                    "How often ``y_pred`` equals ``y_true`` exactly.", "up")
-CategoricalAccuracy = _simple("CategoricalAccuracy", K.categorical_accuracy,
+CategoricalAccuracy = _simple("CategoricalAccuracy", kernels.categorical_accuracy,
                               "categorical_accuracy",
                               "How often ``argmax(y_pred)`` matches one-hot ``y_true``.", "up")
 SparseCategoricalAccuracy = _simple(
-    "SparseCategoricalAccuracy", K.sparse_categorical_accuracy, "sparse_categorical_accuracy",
+    "SparseCategoricalAccuracy", kernels.sparse_categorical_accuracy,
+    "sparse_categorical_accuracy",
     "How often ``argmax(y_pred)`` equals integer ``y_true`` ((n,) or (n, 1)).", "up")
 
 
@@ -79,7 +80,7 @@ class BinaryAccuracy(_Wrapper):
         0.75
     """
 
-    _kernel_fn = staticmethod(K.binary_accuracy)
+    _kernel_fn = staticmethod(kernels.binary_accuracy)
     _args = ("threshold",)
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
@@ -100,7 +101,7 @@ class TopKCategoricalAccuracy(_Wrapper):
         0.5
     """
 
-    _kernel_fn = staticmethod(K.top_k_categorical_accuracy)
+    _kernel_fn = staticmethod(kernels.top_k_categorical_accuracy)
     _args = ("k",)
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
@@ -118,7 +119,7 @@ class SparseTopKCategoricalAccuracy(_Wrapper):
         0.5
     """
 
-    _kernel_fn = staticmethod(K.sparse_top_k_categorical_accuracy)
+    _kernel_fn = staticmethod(kernels.sparse_top_k_categorical_accuracy)
     _args = ("k", "from_sorted_ids")
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None,
@@ -126,25 +127,26 @@ class SparseTopKCategoricalAccuracy(_Wrapper):
         super().__init__(name=name, dtype=dtype, k=k, from_sorted_ids=from_sorted_ids)
 
 
-MeanSquaredError = _simple("MeanSquaredError", K.mean_squared_error, "mean_squared_error",
+MeanSquaredError = _simple("MeanSquaredError", kernels.mean_squared_error, "mean_squared_error",
                            "Running mean of ``mean((y_true - y_pred)**2, axis=-1)``.")
-MeanAbsoluteError = _simple("MeanAbsoluteError", K.mean_absolute_error, "mean_absolute_error",
+MeanAbsoluteError = _simple("MeanAbsoluteError", kernels.mean_absolute_error,
+                            "mean_absolute_error",
                             "Running mean of ``mean(|y_true - y_pred|, axis=-1)``.")
 MeanAbsolutePercentageError = _simple(
-    "MeanAbsolutePercentageError", K.mean_absolute_percentage_error,
+    "MeanAbsolutePercentageError", kernels.mean_absolute_percentage_error,
     "mean_absolute_percentage_error", "Running mean of the percentage error.")
 MeanSquaredLogarithmicError = _simple(
-    "MeanSquaredLogarithmicError", K.mean_squared_logarithmic_error,
+    "MeanSquaredLogarithmicError", kernels.mean_squared_logarithmic_error,
     "mean_squared_logarithmic_error", "Running mean of the squared log error.")
-LogCoshError = _simple("LogCoshError", K.log_cosh, "logcosh",
+LogCoshError = _simple("LogCoshError", kernels.log_cosh, "logcosh",
                        "Running mean of ``log(cosh(y_pred - y_true))``.")
-KLDivergence = _simple("KLDivergence", K.kl_divergence, "kl_divergence",
+KLDivergence = _simple("KLDivergence", kernels.kl_divergence, "kl_divergence",
                        "Running mean of the KL divergence.")
-Poisson = _simple("Poisson", K.poisson, "poisson", "Running mean of the Poisson loss.")
-Hinge = _simple("Hinge", K.hinge, "hinge", "Running mean of the hinge loss.")
-SquaredHinge = _simple("SquaredHinge", K.squared_hinge, "squared_hinge",
+Poisson = _simple("Poisson", kernels.poisson, "poisson", "Running mean of the Poisson loss.")
+Hinge = _simple("Hinge", kernels.hinge, "hinge", "Running mean of the hinge loss.")
+SquaredHinge = _simple("SquaredHinge", kernels.squared_hinge, "squared_hinge",
                        "Running mean of the squared hinge loss.")
-CategoricalHinge = _simple("CategoricalHinge", K.categorical_hinge, "categorical_hinge",
+CategoricalHinge = _simple("CategoricalHinge", kernels.categorical_hinge, "categorical_hinge",
                            "Running mean of the categorical hinge loss.")
 
 
@@ -152,7 +154,7 @@ CategoricalHinge = _simple("CategoricalHinge", K.categorical_hinge, "categorical
 class CosineSimilarity(_Wrapper):
     """Running mean of the cosine similarity along ``axis``."""
 
-    _kernel_fn = staticmethod(K.cosine_similarity)
+    _kernel_fn = staticmethod(kernels.cosine_similarity)
     _args = ("axis",)
     _direction = "up"
 
@@ -177,7 +179,7 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        yt, yp = K._floats(as_array(y_true), as_array(y_pred), "root_mean_squared_error")
+        yt, yp = kernels._floats(as_array(y_true), as_array(y_pred), "root_mean_squared_error")
         super().update_state(np.square(yp - yt), sample_weight=sample_weight)
 
     def result(self):
@@ -188,7 +190,7 @@ class RootMeanSquaredError(Mean):
 class BinaryCrossentropy(_Wrapper):
     """Running mean of the binary cross-entropy."""
 
-    _kernel_fn = staticmethod(K.binary_crossentropy)
+    _kernel_fn = staticmethod(kernels.binary_crossentropy)
     _args = ("from_logits", "label_smoothing")
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
@@ -201,7 +203,7 @@ class BinaryCrossentropy(_Wrapper):
 class CategoricalCrossentropy(_Wrapper):
     """Running mean of the categorical cross-entropy."""
 
-    _kernel_fn = staticmethod(K.categorical_crossentropy)
+    _kernel_fn = staticmethod(kernels.categorical_crossentropy)
     _args = ("from_logits", "label_smoothing", "axis")
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
@@ -221,7 +223,7 @@ class SparseCategoricalCrossentropy(_Wrapper):
         1.1769
     """
 
-    _kernel_fn = staticmethod(K.sparse_categorical_crossentropy)
+    _kernel_fn = staticmethod(kernels.sparse_categorical_crossentropy)
     _args = ("from_logits", "axis")
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,

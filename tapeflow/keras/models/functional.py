@@ -23,7 +23,7 @@ from tapeflow.keras.models import functional_config
 from tapeflow.keras.models.graph import compile_plan, fill, map_graph
 from tapeflow.keras.models.model import Model
 from tapeflow.ops import array as array_ops
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
@@ -49,10 +49,12 @@ def adjust_input_rank(x, ref_shape, model_name):
         return array_ops.squeeze(x, axis=-1)
     if rank == ref_rank - 1 and ref_shape[-1] == 1:
         return array_ops.expand_dims(x, axis=-1)
+    hint = " A tf.data.Dataset must be batched: add .batch(32)." \
+        if rank == ref_rank - 1 else ""
     raise ValueError(f'Invalid input shape for model "{model_name}": expected shape '
                      f'{tuple(ref_shape)}, but the input has the incompatible shape '
                      f'{tuple(x.shape)}. Reshape the data to {tuple(ref_shape)} (None is '
-                     f'the batch axis).')
+                     f'the batch axis).{hint}')
 
 
 
@@ -164,7 +166,7 @@ class Functional(Model):
                              f'the order {[t.name for t in want]}.')
         for i, (x, spec) in enumerate(zip(flat, want)):
             if x._value.dtype.name != spec.dtype:
-                flat[i] = x = m.cast(x, spec.dtype)
+                flat[i] = x = math_ops.cast(x, spec.dtype)
             flat[i] = adjust_input_rank(x, spec.shape, self.name)
         return flat
 

@@ -29,6 +29,7 @@ import json
 
 import numpy as np
 
+from tapeflow.keras import build_limits
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.layers.base import Layer, call_context
 from tapeflow.keras.layers.keras_tensor import no_tape
@@ -130,17 +131,20 @@ class Model(Trainer, Layer):
                       layer_range=layer_range)
 
     # --- building ----------------------------------------------------------------------------
+    def _zeros_for_build(self, shape):
+        shape = [1 if d is None else int(d) for d in shape]
+        build_limits.charge(shape, self._np_dtype, f"model {self.name!r} build input")
+        return Tensor(np.zeros(shape, self._np_dtype))
+
     def build(self, input_shape=None):
         """Build a subclassed model by running ``call`` once on zeros of ``input_shape``."""
         if input_shape is None:
             raise ValueError(f'Model "{self.name}": build() needs an input shape, e.g. '
                              f'model.build(input_shape=(None, 784)).')
         if _is_shape(input_shape):
-            dummy = Tensor(np.zeros([1 if d is None else int(d) for d in input_shape],
-                                    self._np_dtype))
+            dummy = self._zeros_for_build(input_shape)
         else:
-            dummy = [Tensor(np.zeros([1 if d is None else int(d) for d in s], self._np_dtype))
-                     for s in input_shape]
+            dummy = [self._zeros_for_build(s) for s in input_shape]
         ctx = call_context
         saved, ctx.batch_unknown = ctx.batch_unknown, True
         try:

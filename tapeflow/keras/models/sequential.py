@@ -22,7 +22,7 @@ from tapeflow.keras.layers.serialization import deserialize, serialize
 from tapeflow.keras._objects import dtype_policy
 from tapeflow.keras.models.functional import adjust_input_rank
 from tapeflow.keras.models.model import Model
-from tapeflow.ops import math as m
+from tapeflow.ops import math as math_ops
 from tapeflow.tensor import Tensor
 from tapeflow.tape import flatten
 
@@ -198,7 +198,7 @@ class Sequential(Model):
             start = 1
             want = layers[0].dtype
             if getattr(x, "_value", None) is not None and x._value.dtype != want:
-                x = m.cast(x, want)
+                x = math_ops.cast(x, want)
             if isinstance(x, Tensor):
                 x = adjust_input_rank(x, layers[0].batch_shape, self.name)
         for layer in layers[start:]:

@@ -32,7 +32,7 @@ import numpy as np
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.utils.naming import auto_name
 from tapeflow.keras.optimizers.clipping import clip_gradients
-from tapeflow.keras.optimizers import schedules as S
+from tapeflow.keras.optimizers import schedules
 from tapeflow.tensor import Tensor, Variable, effect
 
 __all__ = ["Optimizer"]
@@ -96,7 +96,7 @@ class Optimizer:
 
     # --------------------------------------------------------------- learning rate
     def _make_learning_rate(self, learning_rate):
-        if isinstance(learning_rate, S.LearningRateSchedule) or (
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or (
                 callable(learning_rate) and not isinstance(learning_rate, Tensor)):
             return learning_rate
         if isinstance(learning_rate, Tensor):
@@ -113,7 +113,7 @@ class Optimizer:
     def learning_rate(self):
         """The current learning rate: a Variable, or a schedule's value at this step."""
         lr = self._learning_rate
-        if isinstance(lr, S.LearningRateSchedule):
+        if isinstance(lr, schedules.LearningRateSchedule):
             return lr(self._iterations)
         if callable(lr) and not isinstance(lr, Variable):
             return lr()
@@ -122,14 +122,14 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, learning_rate):
         old = self._learning_rate
-        if isinstance(learning_rate, S.LearningRateSchedule) or (
+        if isinstance(learning_rate, schedules.LearningRateSchedule) or (
                 callable(learning_rate) and not isinstance(learning_rate, Tensor)):
             self._learning_rate = learning_rate
             if isinstance(old, Variable):
                 self._variables.remove(old)
         elif isinstance(old, Variable):
             old.assign(float(np.asarray(getattr(learning_rate, "_value", learning_rate))))
-        elif isinstance(old, S.LearningRateSchedule):
+        elif isinstance(old, schedules.LearningRateSchedule):
             raise TypeError("This optimizer was created with a `LearningRateSchedule` object as "
                             "its `learning_rate` constructor argument, hence its learning rate "
                             "is not settable. If you need the learning rate to be settable, you "
@@ -429,8 +429,8 @@ class Optimizer:
 
     def get_config(self):
         lr = self._learning_rate
-        if isinstance(lr, S.LearningRateSchedule):
-            lr = S.serialize(lr)
+        if isinstance(lr, schedules.LearningRateSchedule):
+            lr = schedules.serialize(lr)
         elif isinstance(lr, Variable):
             lr = float(lr._value)
         return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
@@ -445,7 +445,8 @@ class Optimizer:
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         if isinstance(config.get("learning_rate"), dict):
-            config["learning_rate"] = S.deserialize(config["learning_rate"], custom_objects)
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
+                                                            custom_objects)
         return cls(**config)
 
     def __repr__(self):

@@ -3,7 +3,7 @@
 tapeflow writes exactly the files Keras 3 writes (a zip of ``metadata.json``,
 ``config.json`` and ``model.weights.h5``) and reads Keras 3's files and Keras-2
 ``.h5`` files. Loading never unpickles or evaluates anything from a file.
-h5py is needed for weights (``pip install tapeflow[h5]``); it is imported only when
+h5py (a dependency of tapeflow) is needed for weights; it is imported only when
 a file is read or written.
 
 Functions the model API delegates to:
@@ -51,7 +51,8 @@ def __getattr__(name):
     if name in _LAZY:
         module = importlib.import_module(f"tapeflow.keras.saving.{_LAZY[name]}")
         return getattr(module, name)
-    raise AttributeError(f"module 'tapeflow.keras.saving' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

@@ -46,6 +46,7 @@ def require_h5py(what="read and write Keras weight files"):
         import h5py
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
-            f"h5py is needed to {what} (.keras / .weights.h5 / .h5). Install it with "
-            f"`pip install tapeflow[h5]` (or `pip install h5py`).") from err
+            f"h5py is needed to {what} (.keras / .weights.h5 / .h5). It is one of "
+            f"tapeflow's dependencies: `pip install tapeflow` (or `pip install h5py`) "
+            f"installs it.") from err
     return h5py

@@ -9,7 +9,11 @@ loading stops with a :class:`ModelFileError`; otherwise the parent reads the sam
 objects, which the library has just shown it can read. Ordinary read errors in the
 child are left for the parent to report with its own messages.
 
-Where ``os.fork`` does not exist (Windows), the check is skipped.
+The child reads at most what :class:`h5_limits.ReadBudget` allows (declared sizes
+are checked before anything is allocated) under an address-space cap, skips an
+object it cannot read and goes on with the rest, so everything the parent may read
+afterwards has been read once. Where ``os.fork`` does not exist (Windows), the
+check is skipped.
 
 Example:
     >>> import io, h5py
@@ -31,36 +35,72 @@ __all__ = ["check_h5_terminates", "open_h5", "h5_read_errors", "TIMEOUT_S", "SEC
 
 TIMEOUT_S = 10.0        # for any file: parsing a sane one takes milliseconds
 SECONDS_PER_GB = 30.0   # plus this much per gigabyte of file, for large weights
-_MAX_READ_BYTES = 1 << 32
+_MEMORY_SLACK = 512 << 20   # the reader's address space beyond its start and budget
+_EXIT_MEMORY = 3            # the reader's exit status when it ran out of memory
 
 
-def _touch(node, h5py, seen):
-    """Read everything the loaders could read below ``node``."""
-    for key in node.attrs.keys():
-        node.attrs.get(key)
-    if isinstance(node, h5py.Dataset):
-        if node.dtype.kind in "biuf" and not node.external and not node.is_virtual and \
-                node.size * node.dtype.itemsize <= _MAX_READ_BYTES:
-            node[()]
-        return
-    for key in node.keys():
-        link = node.get(key, getlink=True)
-        if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
+def _walk(root, h5py, budget):
+    """Read everything the loaders could read, one object at a time.
+
+    An object that cannot be read is skipped, not the rest of the file: the parent
+    may still read what lies beyond it, so the child must have read that first.
+    Datasets the budget refuses are not read (the parent refuses them too).
+    """
+    stack, seen = [("", root)], set()
+    while stack:
+        where, node = stack.pop()
+        for key in _safe(lambda: list(node.attrs.keys())) or ():
+            _safe(lambda: node.attrs.get(key))
+        if isinstance(node, h5py.Dataset):
+            if _safe(lambda: budget.check(node, where) or True):
+                _safe(lambda: node[()])
             continue
-        child = node[key]
-        ident = hash(child.id)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        _touch(child, h5py, seen)
+        for key in _safe(lambda: list(node.keys())) or ():
+            link = _safe(lambda: node.get(key, getlink=True))
+            if link is None or isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
+                continue
+            child = _safe(lambda: node[key])
+            ident = _safe(lambda: hash(child.id)) if child is not None else None
+            if ident is None or ident in seen:
+                continue
+            seen.add(ident)
+            stack.append((f"{where}/{key}", child))
+
+
+def _safe(read):
+    """``read()``, or None when it raises; MemoryError ends the reader."""
+    try:
+        return read()
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
+    except Exception:  # noqa: BLE001 - the parent reports read errors itself
+        return None
+
+
+def _limit_memory(extra):
+    """Cap this (child) process's address space at its present size plus ``extra``."""
+    try:
+        import resource
+        with open("/proc/self/statm") as f:
+            present = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = present + extra + _MEMORY_SLACK
+        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(
+            resource.RLIMIT_AS)[1]))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass  # no /proc or no resource module: the budget alone bounds the reader
 
 
 def _child(source):
     import h5py
+    from tapeflow.keras.saving.h5_limits import ReadBudget
     try:
         target = io.BytesIO(source) if isinstance(source, bytes) else source
         with h5py.File(target, "r") as f:
-            _touch(f, h5py, set())
+            budget = ReadBudget(f)
+            _limit_memory(budget.limit)
+            _walk(f, h5py, budget)
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
     except BaseException:  # noqa: BLE001 - the parent reports read errors itself
         pass
 
@@ -94,6 +134,10 @@ def check_h5_terminates(source, filepath):
         raise ModelFileError(
             f"reading the file crashed the HDF5 library (signal "
             f"{os.WTERMSIG(status)}); the file is corrupt.", filepath)
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _EXIT_MEMORY:
+        raise ModelFileError(
+            "reading the file needs more memory than its size can justify; its metadata "
+            "is corrupt or crafted (a decompression bomb).", filepath)
 
 
 def _wait(pid, limit):

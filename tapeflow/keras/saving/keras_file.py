@@ -19,6 +19,7 @@ Example:
     >>> [w.shape for w in loaded.get_weights()]
     [(3, 2), (2,)]
 """
+import contextlib
 import datetime
 import io
 import json
@@ -26,6 +27,7 @@ import os
 import warnings
 import zipfile
 
+from tapeflow.keras import build_limits
 from tapeflow.keras.api_export import public_object
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
@@ -37,13 +39,14 @@ from tapeflow.keras.serialization_lib import (deserialize_keras_object, resolve_
 from tapeflow.keras.version import __version__ as keras_version
 
 __all__ = ["save_model", "load_model", "model_from_json", "model_to_json_configs",
-           "model_from_config_dict"]
+           "model_from_config_dict", "build_budget"]
 
 CONFIG_NAME = "config.json"
 METADATA_NAME = "metadata.json"
 WEIGHTS_NAME = "model.weights.h5"
 _MAX_CONFIG_BYTES = 256 << 20      # a config.json beyond this is not a real model
 _MAX_WEIGHTS_RATIO = 100           # stored-to-declared ratio Keras also enforces
+_BUILD_FLOOR_BYTES = 64 << 20      # any model file may build this much (plus its weights)
 _REBUILD_ERRORS = (TypeError, KeyError, IndexError, AttributeError, ValueError,
                    NotImplementedError, RecursionError, ZeroDivisionError, OverflowError,
                    AssertionError, RuntimeError, MemoryError)
@@ -85,7 +88,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         zipped: accepted for Keras compatibility; only zipped files are written.
 
     Raises:
-        ValueError: the path does not end in ``.keras``.
+        ValueError: the path ends in neither ``.keras`` nor ``.h5`` (a ``.h5`` name
+            writes the legacy HDF5 format, with Keras 3's deprecation warning).
         TypeError: a layer's config cannot be serialised.
     """
     if kwargs:
@@ -98,6 +102,9 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         _write_archive(model, filepath)
         return
     filepath = file_io.fspath(filepath)
+    if filepath.endswith((".h5", ".hdf5")) and zipped is not False:
+        from tapeflow.keras.saving.legacy_h5_save import save_legacy_model
+        return save_legacy_model(model, filepath, overwrite=overwrite)
     if zipped is False or not filepath.endswith(".keras"):
         raise ValueError(_suffix_message(filepath))
     if not overwrite and os.path.exists(filepath):
@@ -109,14 +116,10 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 
 def _suffix_message(filepath):
-    hint = ""
-    if filepath.endswith((".h5", ".hdf5")):
-        hint = (" tapeflow reads legacy Keras-2 `.h5` model files but writes only the "
-                "Keras 3 format; to save only the weights use "
-                "`model.save_weights('name.weights.h5')`.")
-    return (f"Invalid filepath extension for saving. Please add the `.keras` extension "
-            f"(e.g. `model.save('my_model.keras')`); for weights alone use "
-            f"`save_weights` with a `.weights.h5` name. Received: filepath={filepath}.{hint}")
+    return ("Invalid filepath extension for saving. Please add either a `.keras` extension "
+            "for the native Keras format (recommended) or a `.h5` extension; for weights "
+            "alone use `model.save_weights('name.weights.h5')`. "
+            f"Received: filepath={filepath}.")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -196,22 +199,68 @@ def _parse_config(raw, filepath):
     return config
 
 
+def build_budget(weights_bytes):
+    """The bytes rebuilding a model may allocate when its weights take ``weights_bytes``
+    in the file (see :mod:`tapeflow.keras.build_limits`)."""
+    return _BUILD_FLOOR_BYTES + 2 * int(weights_bytes)
+
+
+def _limit_error(err):
+    """The BuildLimitError behind ``err`` (a layer may have wrapped it), or None."""
+    seen = 0
+    while err is not None and seen < 20:
+        if isinstance(err, build_limits.BuildLimitError):
+            return err
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return None
+
+
+def _field_declaring(config, shape):
+    """`` (field 'path' is N)`` for the config field holding the largest dimension
+    of ``shape``, or "" when no field holds it."""
+    dims = sorted((int(d) for d in shape if int(d) > 1), reverse=True)
+    stack = [("", config)]
+    while dims and stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(node))
+        elif isinstance(node, int) and not isinstance(node, bool) and node == dims[0]:
+            return f" (field '{path}' is {node})"
+    return ""
+
+
 def model_from_config_dict(config, custom_objects=None, compile=True, safe_mode=True,
-                           filepath=None):
-    """Rebuild (and compile) a model from a parsed ``config.json`` dict."""
+                           filepath=None, max_bytes=None, config_name="config.json",
+                           original=None):
+    """Rebuild (and compile) a model from a parsed ``config.json`` dict.
+
+    With ``max_bytes`` (a file's :func:`build_budget`), building may allocate at most
+    that many bytes of weights and placeholders; more raises ModelFileError before
+    the memory is taken, naming the field of ``config_name`` (``original``, the
+    config as stored when it was translated) that declares the size.
+    """
     config = dict(config)
     if not compile:
         config["compile_config"] = None
     _refuse_code(config, safe_mode, filepath)
     _check_known(config, custom_objects, filepath)
+    bounded = (build_limits.limit(max_bytes, repr(filepath or "the config"))
+               if max_bytes is not None else contextlib.nullcontext())
     try:
-        model = deserialize_keras_object(config, custom_objects=custom_objects,
-                                         safe_mode=safe_mode)
+        with bounded:
+            model = deserialize_keras_object(config, custom_objects=custom_objects,
+                                             safe_mode=safe_mode)
     except ModelFileError as err:
         if err.filepath is None and filepath is not None:
             raise type(err)(err.reason, filepath) from err
         raise
     except _REBUILD_ERRORS as err:
+        if _limit_error(err) is not None:
+            field = _field_declaring(original or config, _limit_error(err).shape)
+            raise ModelFileError(f"{config_name}{field}: {_limit_error(err)}",
+                                 filepath) from err
         raise ModelFileError(f"config.json describes a model that cannot be rebuilt "
                              f"({type(err).__name__}: {err}).", filepath) from err
     model_class = public_object("keras", "Model")
@@ -327,7 +376,9 @@ def _load_archive(fileobj, filepath, custom_objects, compile, safe_mode):
                                filepath)
         if WEIGHTS_NAME not in zf.namelist():
             _read_member(zf, WEIGHTS_NAME, filepath)  # raises the missing-member error
-        model = model_from_config_dict(config, custom_objects, compile, safe_mode, filepath)
+        budget = build_budget(zf.getinfo(WEIGHTS_NAME).file_size)
+        model = model_from_config_dict(config, custom_objects, compile, safe_mode, filepath,
+                                       max_bytes=budget)
         _read_weights(model, _read_member(zf, WEIGHTS_NAME, filepath), filepath)
     return model
 
@@ -342,7 +393,8 @@ def _load_directory(dirpath, custom_objects, compile, safe_mode):
                                  f"model.weights.h5.", dirpath)
     with open(config_path, "rb") as f:
         config = _parse_config(f.read(), config_path)
-    model = model_from_config_dict(config, custom_objects, compile, safe_mode, dirpath)
+    model = model_from_config_dict(config, custom_objects, compile, safe_mode, dirpath,
+                                   max_bytes=build_budget(os.path.getsize(weights_path)))
     with open(weights_path, "rb") as f:
         _read_weights(model, f.read(), weights_path)
     return model

@@ -27,6 +27,7 @@ import numpy as np
 from tapeflow.keras.saving import file_io
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
 from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
+from tapeflow.keras.saving.h5_limits import ReadBudget
 
 __all__ = ["load_legacy_model", "load_legacy_weights", "legacy_to_keras3_config"]
 
@@ -147,7 +148,7 @@ def load_legacy_model(filepath, custom_objects=None, compile=True, safe_mode=Tru
 
 
 def _read_legacy_model(h5, filepath, custom_objects, compile, safe_mode):
-    from tapeflow.keras.saving.keras_file import model_from_config_dict
+    from tapeflow.keras.saving.keras_file import build_budget, model_from_config_dict
     model_config = _attr_json(h5, "model_config", filepath)
     if model_config is None:
         raise ModelFileError(
@@ -158,7 +159,9 @@ def _read_legacy_model(h5, filepath, custom_objects, compile, safe_mode):
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as err:
         raise ModelFileError(f"model_config cannot be read ({err}).", filepath) from err
     model = model_from_config_dict(config, custom_objects, compile=False,
-                                   safe_mode=safe_mode, filepath=filepath)
+                                   safe_mode=safe_mode, filepath=filepath,
+                                   max_bytes=build_budget(h5.id.get_filesize()),
+                                   config_name="model_config", original=model_config)
     _load_layer_groups(model, _weights_group(h5), filepath, skip_mismatch=False)
     training = _attr_json(h5, "training_config", filepath) if compile else None
     return model, training
@@ -178,42 +181,45 @@ def _layers_with_weights(model):
     return [layer for layer in model.layers if layer.weights]
 
 
-def _read_layer_group(group, filepath):
+def _layer_datasets(group, filepath, budget):
+    """The datasets a layer group lists in ``weight_names``, checked but not read."""
     h5py = require_h5py()
-    arrays = []
+    datasets = []
     for name in _strings(group.attrs.get("weight_names")):
         link = group.get(name, getlink=True)
         if link is None or isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
             raise ModelFileError(f"weight {name!r} of layer group {group.name!r} is "
                                  f"missing or a link.", filepath)
         ds = group[name]
-        if not isinstance(ds, h5py.Dataset) or ds.dtype.kind not in "biuf" or \
-                ds.external or ds.is_virtual:
+        if not isinstance(ds, h5py.Dataset):
             raise ModelFileError(f"weight {name!r} of layer group {group.name!r} is not a "
                                  f"plain numeric dataset.", filepath)
-        arrays.append(np.asarray(ds[()]))
-    return arrays
+        budget.check(ds, f"{group.name}/{name}")
+        datasets.append(ds)
+    return datasets
 
 
 def _load_layer_groups(model, group, filepath, skip_mismatch):
     try:
+        budget = ReadBudget(group, filepath)
         names = _strings(group.attrs.get("layer_names"))
-        saved = [(n, _read_layer_group(group[n], filepath)) for n in names if n in group]
+        saved = [(n, _layer_datasets(group[n], filepath, budget)) for n in names
+                 if n in group]
     except ModelFileError:
         raise
     except Exception as err:  # noqa: BLE001 - a corrupt HDF5 fails in many ways
         raise ModelFileError(f"the weights cannot be read ({type(err).__name__}: {err}).",
                              filepath) from err
-    saved = [(n, arrays) for n, arrays in saved if arrays]
+    saved = [(n, datasets) for n, datasets in saved if datasets]
     layers = _layers_with_weights(model)
     if len(saved) != len(layers) and not skip_mismatch:
         raise ModelFileError(
             f"the file holds weights for {len(saved)} layer(s) {[n for n, _ in saved]} but "
             f"the model has {len(layers)} layer(s) with weights "
             f"{[layer.name for layer in layers]}.", filepath)
-    for layer, (name, arrays) in zip(layers, saved):
+    for layer, (name, datasets) in zip(layers, saved):
         expected = [tuple(w.shape) for w in layer.weights]
-        got = [tuple(a.shape) for a in arrays]
+        got = [tuple(ds.shape) for ds in datasets]
         if expected != got:
             message = (f"layer {layer.name!r} expects weights of shapes {expected} but the "
                        f"file's layer {name!r} has {got}")
@@ -221,7 +227,7 @@ def _load_layer_groups(model, group, filepath, skip_mismatch):
                 warnings.warn(f"Skipping {message}.", stacklevel=3)
                 continue
             raise ModelFileError(message + ".", filepath)
-        layer.set_weights(arrays)
+        layer.set_weights([np.asarray(ds[()]) for ds in datasets])
 
 
 def _compile_legacy(model, training, custom_objects):

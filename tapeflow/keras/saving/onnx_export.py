@@ -3,8 +3,9 @@
 Supported layers: ``InputLayer``, ``Dense`` (with its activation), ``Flatten``,
 ``Reshape``, ``Dropout`` / ``Identity`` (identity at inference), ``Activation``,
 ``ReLU``, ``LeakyReLU``, ``ELU``, ``Softmax``, ``Add``, ``Subtract``, ``Multiply``,
-``Average``, ``Maximum``, ``Minimum``, ``Concatenate`` and nested Sequential or
-Functional models. Activations: linear, relu, relu6, sigmoid, hard_sigmoid, tanh,
+``Average``, ``Maximum``, ``Minimum``, ``Concatenate``, the convolution and pooling
+layers (``onnx_conv.py``: Conv, ConvTranspose, MaxPool, AveragePool, ReduceMean/Max)
+and nested Sequential or Functional models. Activations: linear, relu, relu6, sigmoid, hard_sigmoid, tanh,
 softmax, log_softmax, elu, selu, leaky_relu, softplus, softsign, exponential, silu
 (swish), hard_silu, gelu, mish. Inputs are float32 with a symbolic batch axis
 ``"batch"``; inputs and outputs keep the model's names. Needs the ``onnx`` package
@@ -171,10 +172,14 @@ def _emit(b, layer, xs, hint):
         return [b.op("Div", [total, b.const(np.float32(len(xs)), "count")], hint)]
     if kind == "Concatenate":
         return [b.op("Concat", list(xs), hint, axis=int(layer.axis))]
+    from tapeflow.keras.saving.onnx_conv import CONV_LAYERS, emit_conv
+    if kind in CONV_LAYERS:
+        return [emit_conv(b, layer, x, hint, _activation)]
     raise NotImplementedError(
         f"ONNX export does not support layer {layer.name!r} ({kind}). Supported: Dense, "
         f"Flatten, Reshape, Dropout, Identity, Activation, ReLU, LeakyReLU, ELU, Softmax, "
-        f"Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate.")
+        f"Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, the Conv and "
+        f"Pooling layers.")
 
 
 def _is_graph_model(layer):

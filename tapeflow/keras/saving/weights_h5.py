@@ -7,8 +7,10 @@ Each stored object (see :mod:`walk`) is a group ``<path>/vars`` with an attribut
 count, ``optimizer/vars/1`` its learning rate, then its slots.
 
 Reading is strict and safe: only plain numeric datasets are read (no links to other
-files, no virtual or external datasets, no strings or objects), every shape is
-checked against the model, and a problem names the file and the H5 path.
+files, no virtual or external datasets, no strings or objects), every declared
+shape is checked against the model and every declared size against the file
+(:mod:`h5_limits`) before any data is read, and a problem names the file and the H5
+path.
 
 Example:
     >>> import io
@@ -25,11 +27,9 @@ import numpy as np
 
 from tapeflow.keras.saving import walk
 from tapeflow.keras.saving.errors import ModelFileError, require_h5py
+from tapeflow.keras.saving.h5_limits import ReadBudget
 
 __all__ = ["H5Store", "write_model_state", "read_model_state"]
-
-_MAX_EXPANSION = 1000           # declared bytes per stored byte allowed above the floor
-_BOMB_FLOOR_BYTES = 1 << 28     # 256 MiB: smaller datasets are read as they are
 
 
 class H5Store:
@@ -46,6 +46,7 @@ class H5Store:
         self.mode = mode
         self.filepath = filepath
         self._h5py = require_h5py()
+        self._budget = ReadBudget(h5file, filepath) if mode == "r" else None
 
     def _fail(self, message):
         return ModelFileError(message, filepath=self.filepath)
@@ -81,31 +82,25 @@ class H5Store:
                              f"{type(node).__name__}.")
         return node
 
-    def read_arrays(self, group, where):
-        """The datasets "0", "1" ... of ``group`` as NumPy arrays, checked for safety."""
+    def datasets(self, group, where):
+        """The datasets "0", "1" ... of ``group``, unread, checked for safety."""
         keys = list(group.keys())
         expected = [str(i) for i in range(len(keys))]
         if sorted(keys, key=lambda k: (len(k), k)) != expected:
             raise self._fail(f"'{where}' should hold datasets named 0..{len(keys) - 1}; "
                              f"found {sorted(keys)}.")
-        return [self._read_dataset(self._child(group, k, f"{where}/{k}"), f"{where}/{k}")
+        return [self._dataset(self._child(group, k, f"{where}/{k}"), f"{where}/{k}")
                 for k in expected]
 
-    def _read_dataset(self, ds, where):
-        h5py = self._h5py
-        if not isinstance(ds, h5py.Dataset):
+    def read_arrays(self, group, where):
+        """The datasets "0", "1" ... of ``group`` as NumPy arrays, checked for safety."""
+        return [np.asarray(ds[()]) for ds in self.datasets(group, where)]
+
+    def _dataset(self, ds, where):
+        if not isinstance(ds, self._h5py.Dataset):
             raise self._fail(f"'{where}' should be a dataset; found a {type(ds).__name__}.")
-        if ds.dtype.kind not in "biuf":
-            raise self._fail(f"'{where}' has dtype {ds.dtype}; weights must be numbers.")
-        if ds.external or ds.is_virtual:
-            raise self._fail(f"'{where}' stores its data outside this file; refusing to "
-                             f"follow it.")
-        declared = int(np.prod(ds.shape, dtype=np.int64)) * ds.dtype.itemsize
-        if declared > _BOMB_FLOOR_BYTES and \
-                declared > _MAX_EXPANSION * ds.id.get_storage_size():
-            raise self._fail(f"'{where}' declares {declared} bytes but stores almost "
-                             f"nothing; refusing a possible decompression bomb.")
-        return np.asarray(ds[()])
+        self._budget.check(ds, where)
+        return ds
 
 
 def write_model_state(model, h5file, filepath=None):
@@ -136,7 +131,7 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
         variables = walk.own_variables(obj)
         where = f"{path}/vars" if path else "vars"
         group = store.vars_group(path)
-        arrays = [] if group is None else store.read_arrays(group, where)
+        arrays = [] if group is None else store.datasets(group, where)
         problem = _mismatch(obj, variables, arrays, where, group is None)
         if problem is None:
             plan.append((variables, arrays))
@@ -155,6 +150,8 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
     if problems:
         warnings.warn("Skipped layers whose weights do not match: " + "; ".join(problems),
                       stacklevel=3)
+    plan = [(variables, [np.asarray(ds[()]) for ds in datasets])
+            for variables, datasets in plan]  # every shape checked: now read the data
     for variables, arrays in plan:
         for v, a in zip(variables, arrays):
             v.assign(a.astype(v._value.dtype, copy=False))

@@ -23,7 +23,7 @@ import urllib.parse
 import warnings
 import zipfile
 
-from tapeflow.keras.datasets import download as dl
+from tapeflow.keras.datasets import download
 from tapeflow.keras.datasets import sources
 
 __all__ = ["extract_archive", "get_file"]
@@ -71,7 +71,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
                          'download); received origin=None.')
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
-    algorithm = dl.resolve_algorithm(file_hash, hash_algorithm)
+    algorithm = download.resolve_algorithm(file_hash, hash_algorithm)
     provided = bool(fname)
     fname = os.fspath(fname) if fname else _name_from(origin)
     explicit_cache = cache_dir is not None
@@ -83,7 +83,7 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             return keras_copy
     downloaded = False
     if force_download or not _valid(target, file_hash, algorithm, warn=True):
-        dl.download(origin, target, expected_hash=file_hash, algorithm=algorithm)
+        download.download(origin, target, expected_hash=file_hash, algorithm=algorithm)
         downloaded = True
     if extract or untar:
         fmt = "tar" if untar else archive_format
@@ -130,7 +130,7 @@ def _valid(path: str, file_hash, algorithm: str, warn: bool = False) -> bool:
         return False
     if file_hash is None:
         return True
-    actual = dl.hash_file(path, algorithm)
+    actual = download.hash_file(path, algorithm)
     if actual == file_hash.lower():
         return True
     if warn:

@@ -80,10 +80,10 @@ def normalize(x, axis=-1, order=2):
                [0. , 0. ]])
     """
     if isinstance(x, Tensor):
-        from tapeflow.ops import math as M
-        norm = M.pow(M.reduce_sum(M.pow(M.abs(x), float(order)), axis=axis, keepdims=True),
-                     1.0 / order)
-        return M.divide(x, M.maximum(norm, 1e-7))
+        from tapeflow.ops import math as math_ops
+        powers = math_ops.pow(math_ops.abs(x), float(order))
+        norm = math_ops.pow(math_ops.reduce_sum(powers, axis=axis, keepdims=True), 1.0 / order)
+        return math_ops.divide(x, math_ops.maximum(norm, 1e-7))
     x = np.asarray(x)
     if axis is None:                    # the whole array as one vector
         norm = np.atleast_1d(np.linalg.norm(x.reshape(-1), order)).reshape((1,) * x.ndim)

@@ -102,3 +102,51 @@ def test_encode_rejects_unsupported_arrays():
         idx.encode_idx(np.zeros(3, np.int64))
     with pytest.raises(ValueError, match="shape \\(\\)"):
         idx.encode_idx(np.uint8(3))
+
+
+def _gzip_stream(head, zeros, chunks):
+    import zlib
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(head)] + [packer.compress(bytes(zeros))] * chunks
+    return b"".join(parts) + packer.flush()
+
+
+def test_gzip_bomb_is_stopped_just_past_the_declared_size(tmp_path):
+    import resource
+    import time
+    # declares 10 bytes of labels, inflates to 256 MiB of zeros (about 250 KB on disk)
+    path = tmp_path / "bomb-idx1-ubyte.gz"
+    path.write_bytes(_gzip_stream(idx.encode_idx(np.zeros(10, np.uint8)), 1 << 24, 16))
+    assert path.stat().st_size < 400_000
+    before, start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.monotonic()
+    with pytest.raises(idx.IDXFormatError, match="bomb-idx1-ubyte.gz: the gzip stream "
+                                                 "inflates beyond"):
+        idx.read_idx(path)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert time.monotonic() - start < 2 and grown_mb < 64
+
+
+def test_header_declaring_more_than_any_data_set_is_refused_before_inflating(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte.gz"
+    head = bytes([0, 0, 8, 3]) + np.array([60000, 28000, 28], ">u4").tobytes()
+    path.write_bytes(_gzip_stream(head, 1 << 20, 1))
+    with pytest.raises(idx.IDXFormatError, match=r"huge-idx3-ubyte.gz: IDX header \(bytes "
+                                                 r"4-15, the dimensions\) declares "
+                                                 r"47,040,000,016 bytes"):
+        idx.read_idx(path)
+
+
+@pytest.mark.parametrize("dims", [[2**31, 2**31, 4], [2**32 - 1] * 3])
+def test_header_whose_dimensions_overflow_int64_names_the_file(tmp_path, dims):
+    path = tmp_path / "ovf-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 3]) + np.array(dims, ">u4").tobytes())
+    with pytest.raises(idx.IDXFormatError, match=r"ovf-idx3-ubyte: IDX header says shape "
+                                                 r"\(\d+, \d+, \d+\).*dimension fields"):
+        idx.read_idx(path)
+
+
+def test_multi_member_gzip_still_reads(tmp_path):
+    data = idx.encode_idx(np.arange(6, dtype=np.uint8))
+    path = tmp_path / "two-members.gz"
+    path.write_bytes(gzip.compress(data[:5]) + gzip.compress(data[5:]))
+    assert idx.read_idx(path).tolist() == [0, 1, 2, 3, 4, 5]

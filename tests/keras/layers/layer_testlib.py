@@ -12,12 +12,24 @@
    input) with a finite, non-None gradient.
 """
 import json
+import os
 
 import numpy as np
 
 import tapeflow as tf
 from tapeflow.tape import flatten
 from tapeflow import keras
+
+
+KERAS3_FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                               "fixtures", "keras3")
+
+
+def keras_layer_outputs():
+    """What Keras 3.15.1 computed for the layer fixtures (``layers_expected.json``, made
+    by scripts/make_keras_layer_fixtures.py)."""
+    with open(os.path.join(KERAS3_FIXTURES, "layers_expected.json")) as f:
+        return json.load(f)
 
 
 def _random_input(shape, rng, dtype="float32"):

@@ -69,3 +69,10 @@ def trained_adam():
 
 BUILDERS = {"seq_mlp": seq_mlp, "functional_merge": functional_merge,
             "seq_shapes": seq_shapes}
+
+
+# Seven bytes that make libhdf5 (1.14, h5py 3.16) spin forever reading an attribute
+# of legacy_mlp.h5: found by the fuzzer, kept as a regression case.
+HANG_EDITS = [(3993, 4), (8934, 180), (10391, 76), (10446, 152), (10733, 166),
+              (14805, 35), (17042, 166)]
+LEGACY_SHA256 = "ad5878d231266a030b67d1caffb3ec3666b67c5b53a6b2aaf501885d9c2004d5"

@@ -9,7 +9,7 @@ import json
 import zipfile
 
 import pytest
-from saving_testlib import fixture_path, seq_mlp
+from saving_testlib import HANG_EDITS, LEGACY_SHA256, fixture_path, seq_mlp
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -169,11 +169,6 @@ def test_mutated_legacy_h5(tmp_path, edits):
         pass
 
 
-# Seven bytes that make libhdf5 (1.14, h5py 3.16) spin forever reading an attribute
-# of legacy_mlp.h5: found by this fuzzer, kept as a regression case.
-HANG_EDITS = [(3993, 4), (8934, 180), (10391, 76), (10446, 152), (10733, 166),
-              (14805, 35), (17042, 166)]
-LEGACY_SHA256 = "ad5878d231266a030b67d1caffb3ec3666b67c5b53a6b2aaf501885d9c2004d5"
 
 
 def test_file_that_hangs_libhdf5_is_refused(tmp_path):

@@ -126,3 +126,57 @@ def test_legacy_file_errors(tmp_path):
         "name": "s", "layers": [{"class_name": "Mystery", "config": {"name": "m"}}]}}, {})
     with pytest.raises(saving.UnknownObjectError, match="bad.h5.*'Mystery'"):
         saving.load_model(path)
+
+
+# --- writing (model.save("x.h5"), as Keras 3 still allows) ---------------------------------
+def _saved_h5(model, path):
+    import warnings as warnings_module
+    from tapeflow.keras.saving.legacy_h5_save import LEGACY_WARNING
+    with warnings_module.catch_warnings(record=True) as caught:
+        warnings_module.simplefilter("always")
+        model.save(path)
+    assert [str(w.message) for w in caught] == [LEGACY_WARNING]
+    assert "This file format is considered legacy" in LEGACY_WARNING
+
+
+def test_save_h5_writes_keras_legacy_layout_and_round_trips(tmp_path):
+    import h5py
+    import numpy as np
+    from saving_testlib import functional_merge
+    model = functional_merge()
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    x = [np.ones((4, 3), "float32"), np.ones((4, 2), "float32")]
+    model.fit(x, np.ones((4, 2), "float32"), verbose=0)
+    _saved_h5(model, tmp_path / "m.h5")
+    with h5py.File(tmp_path / "m.h5") as f:
+        assert set(f.attrs) == {"keras_version", "backend", "model_config",
+                                "training_config"}
+        config = json.loads(f.attrs["model_config"])
+        assert config["class_name"] == "Functional"
+        assert all("module" not in layer for layer in config["config"]["layers"])
+        training = json.loads(f.attrs["training_config"])
+        assert training["optimizer_config"]["class_name"] == "Adam"
+        assert "optimizer" not in training and training["loss"] == "mse"
+        assert list(f["model_weights"].attrs["layer_names"]) == [
+            layer.name for layer in model.layers]
+        assert list(f["model_weights/out"].attrs["weight_names"]) == ["out/kernel",
+                                                                    "out/bias"]
+        assert "optimizer_weights" in f
+    loaded = saving.load_model(tmp_path / "m.h5")
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.compiled_loss is not None or loaded.optimizer is not None
+
+
+def test_save_h5_sequential_and_overwrite_false(tmp_path):
+    import numpy as np
+    from saving_testlib import seq_mlp
+    model = seq_mlp()
+    _saved_h5(model, tmp_path / "s.hdf5")
+    other = seq_mlp()
+    other.load_weights(tmp_path / "s.hdf5")
+    for a, b in zip(model.get_weights(), other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(FileExistsError), pytest.warns(UserWarning):
+        saving.save_model(model, tmp_path / "s.hdf5", overwrite=False)

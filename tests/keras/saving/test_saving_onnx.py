@@ -69,3 +69,36 @@ def test_unsupported_layer_is_named(tmp_path):
     with pytest.raises(NotImplementedError, match="'neg'.*Lambda"):
         export_onnx(model, tmp_path / "x.onnx")
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_convnets_match_onnxruntime(tmp_path):
+    rng = np.random.default_rng(2)
+    nets = [
+        (keras.Sequential([keras.Input((9, 10, 3)),
+                           L.Conv2D(4, 3, strides=2, padding="same", activation="relu"),
+                           L.Conv2D(5, (2, 3), dilation_rate=2, padding="same"),
+                           L.DepthwiseConv2D(3, depth_multiplier=2, padding="same"),
+                           L.SeparableConv2D(6, 3, padding="same", strides=2),
+                           L.Conv2DTranspose(3, 3, strides=2, padding="same"),
+                           L.Conv2DTranspose(2, 2, strides=3),
+                           L.MaxPooling2D(3, strides=2, padding="same"),
+                           L.AveragePooling2D(2, strides=1, padding="same"),
+                           L.GlobalMaxPooling2D(keepdims=True), L.Flatten(), L.Dense(3)]),
+         (2, 9, 10, 3)),
+        (keras.Sequential([keras.Input((12, 3)),
+                           L.Conv1D(4, 3, padding="causal", dilation_rate=2),
+                           L.MaxPooling1D(2, padding="same"), L.AveragePooling1D(2),
+                           L.GlobalAveragePooling1D()]), (2, 12, 3)),
+        (keras.Sequential([keras.Input((3, 9, 8)),
+                           L.Conv2D(4, 3, padding="same", data_format="channels_first"),
+                           L.MaxPooling2D(data_format="channels_first"),
+                           L.GlobalAveragePooling2D(data_format="channels_first")]),
+         (2, 3, 9, 8)),
+    ]
+    for i, (model, shape) in enumerate(nets):
+        model.set_weights([w + rng.normal(0, 0.1, w.shape).astype(np.float32)
+                           for w in model.get_weights()])
+        x = rng.normal(size=shape).astype(np.float32)
+        export_onnx(model, tmp_path / f"c{i}.onnx")
+        (out,) = _run(tmp_path / f"c{i}.onnx", [x])
+        np.testing.assert_allclose(out, model.predict(x, verbose=0), atol=1e-5, rtol=1e-5)
