@@ -20,9 +20,7 @@ Example:
 """
 import numpy as np
 
-from tapeflow.ops import array as A
-from tapeflow.ops import math as M
-from tapeflow.ops import nn as N
+from tapeflow.ops import array, math
 from tapeflow.ops.registry import REGISTRY
 from tapeflow.tensor import Tensor
 
@@ -36,10 +34,10 @@ def unbroadcast_tensor(grad, shape):
         return grad
     extra = len(grad.shape) - len(shape)
     if extra > 0:
-        grad = M.reduce_sum(grad, axis=list(range(extra)))
+        grad = math.reduce_sum(grad, axis=list(range(extra)))
     axes = [i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1]
     if axes:
-        grad = M.reduce_sum(grad, axis=axes, keepdims=True)
+        grad = math.reduce_sum(grad, axis=axes, keepdims=True)
     return grad
 
 
@@ -53,8 +51,8 @@ def _expand(g, x, axis, keepdims):
         kept = list(x._value.shape)
         for a in np.atleast_1d(axis):
             kept[int(a)] = 1
-        g = A.reshape(g, kept)
-    return M.multiply(g, _ones(x))
+        g = array.reshape(g, kept)
+    return math.multiply(g, _ones(x))
 
 
 def _dense(g, out, x, kernel, bias, activation):
@@ -67,14 +65,14 @@ def _dense(g, out, x, kernel, bias, activation):
     elif activation != "linear":
         raise NotImplementedError(f"dense: no second-order rule for activation "
                                   f"{activation!r}.")
-    return (M.matmul(g, kernel, transpose_b=True), M.matmul(x, g, transpose_a=True),
-            M.reduce_sum(g, axis=0))
+    return (math.matmul(g, kernel, transpose_b=True), math.matmul(x, g, transpose_a=True),
+            math.reduce_sum(g, axis=0))
 
 
 def _matmul(g, out, a, b, transpose_a, transpose_b):
     if transpose_a or transpose_b:
         raise NotImplementedError("matmul: no second-order rule for transposed operands.")
-    return M.matmul(g, b, transpose_b=True), M.matmul(a, g, transpose_a=True)
+    return math.matmul(g, b, transpose_b=True), math.matmul(a, g, transpose_a=True)
 
 
 def _step(x):
@@ -92,17 +90,17 @@ RULES = {
     "sqrt": lambda g, out, x: (g / (2.0 * out),),
     "exp": lambda g, out, x: (g * out,),
     "log": lambda g, out, x: (g / x,),
-    "sin": lambda g, out, x: (g * M.cos(x),),
-    "cos": lambda g, out, x: (-g * M.sin(x),),
+    "sin": lambda g, out, x: (g * math.cos(x),),
+    "cos": lambda g, out, x: (-g * math.sin(x),),
     "tanh": lambda g, out, x: (g * (1.0 - out * out),),
     "sigmoid": lambda g, out, x: (g * out * (1.0 - out),),
     "relu": lambda g, out, x: (g * _step(x),),
-    "pow": lambda g, out, x, y: (g * y * M.pow(x, y - 1.0),
-                                 g * out * M.log(M.maximum(x, 1e-30))),
+    "pow": lambda g, out, x, y: (g * y * math.pow(x, y - 1.0),
+                                 g * out * math.log(math.maximum(x, 1e-30))),
     "reduce_sum": lambda g, out, x, axis, keepdims: (_expand(g, x, axis, keepdims),),
     "reduce_mean": lambda g, out, x, axis, keepdims: (
         _expand(g, x, axis, keepdims) * (out._value.size / max(x._value.size, 1)),),
-    "reshape": lambda g, out, x, shape: (A.reshape(g, x._value.shape),),
+    "reshape": lambda g, out, x, shape: (array.reshape(g, x._value.shape),),
     "matmul": _matmul,
     "dense": _dense,
 }
