@@ -183,7 +183,8 @@ class GradientTape:
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(f"unconnected_gradients must be tf.UnconnectedGradients.NONE or "
                              f".ZERO ('none' or 'zero'); got {unconnected_gradients!r}.")
-        unconnected_gradients = UnconnectedGradients(unconnected_gradients).value
+        if unconnected_gradients.__class__ is not str:  # the enum (a str subclass)
+            unconnected_gradients = unconnected_gradients.value
         targets = flatten(target)
         for t in targets:
             if not isinstance(t, Tensor):

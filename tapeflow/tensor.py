@@ -52,6 +52,9 @@ def value_read(why):
         trace.escape(why)
 
 
+EFFECT_TRACES = [0]  # how many Traces that record effects are open, in all threads
+
+
 def effect(method):
     """Decorator: ``method`` is a Python step with side effects (an optimizer update, a
     metric update, a Variable assignment, ``tf.print``).
@@ -64,8 +67,10 @@ def effect(method):
     """
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
+        if not EFFECT_TRACES[0]:  # no tf.function traces anywhere: the common case
+            return method(*args, **kwargs)
         traces = STATE.traces
-        if not traces or not any(t.effects for t in traces):
+        if not any(t.effects for t in traces):
             return method(*args, **kwargs)
         args = tuple(list(a) if _is_iterator(a) else a for a in args)  # zip(grads, vars)
         recording = [t for t in traces if t.effects]

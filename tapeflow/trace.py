@@ -32,7 +32,7 @@ import numpy as np
 
 from tapeflow.ops.registry import STATE, unbroadcast
 from tapeflow.tape import GradientEvent, backward_plan
-from tapeflow.tensor import Tensor, Variable
+from tapeflow.tensor import EFFECT_TRACES, Tensor, Variable
 
 __all__ = ["Trace", "Program", "build_program", "same_program", "emit_backward",
            "slot_plan", "EFFECT", "GRADIENT"]
@@ -59,9 +59,13 @@ class Trace:
         self._state = STATE  # this thread's recorders: traces are thread-local
         STATE.recorders.append(self)
         STATE.traces.append(self)
+        if self.effects:
+            EFFECT_TRACES[0] += 1
         return self
 
     def __exit__(self, *exc):
+        if self.effects and self in self._state.traces:
+            EFFECT_TRACES[0] -= 1
         for stack in (self._state.recorders, self._state.traces):
             if self in stack:
                 stack.remove(self)
