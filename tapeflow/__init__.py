@@ -34,7 +34,8 @@ from tapeflow.ops.numeric import (  # noqa: F401
 from tapeflow.tape import GradientTape, stop_gradient  # noqa: F401
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
 
-from tapeflow._version import TAPEFLOW_VERSION, __version__  # noqa: E402,F401
+from tapeflow._version import TAPEFLOW_VERSION as _TAPEFLOW_VERSION  # noqa: E402
+from tapeflow._version import __version__  # noqa: E402,F401
 newaxis = None
 
 
@@ -44,7 +45,7 @@ class version:  # noqa: N801 - TensorFlow's module name
 
     VERSION = __version__
     GIT_VERSION = "unknown"
-    TAPEFLOW_VERSION = TAPEFLOW_VERSION
+    TAPEFLOW_VERSION = _TAPEFLOW_VERSION
 
 
 def function(func=None, **kwargs):
