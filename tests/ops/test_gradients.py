@@ -142,6 +142,20 @@ CASES = {
     # keras.losses: mean squared error over the last axis, fused
     "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {}),
                                  ((R(), R()), {})],
+    # keras.losses: the regression, probabilistic and hinge losses, fused (ops/losses.py);
+    # inputs kept away from kinks and clips (0/1 hinge labels are a discrete rule: the
+    # central difference of y_true needs other labels)
+    "keras_mean_absolute_error": [((R(2, 3), R(2, 3)), {})],
+    "keras_mean_absolute_percentage_error": [((R(2, 3, lo=0.5, hi=2), R(2, 3)), {}),
+                                             ((R(2, 3, lo=-2, hi=-0.5), R(2, 3)), {})],
+    "keras_mean_squared_logarithmic_error": [((R(2, 3, lo=0.1, hi=2), R(2, 3, lo=0.1, hi=2)),
+                                              {})],
+    "keras_log_cosh": [((R(2, 3), R(2, 3)), {})],
+    "keras_kl_divergence": [((R(2, 3, lo=0.1, hi=0.9), R(2, 3, lo=0.1, hi=0.9)), {})],
+    "keras_poisson": [((R(2, 3, lo=0, hi=2), R(2, 3, lo=0.1, hi=2)), {})],
+    "keras_hinge": [((R(2, 3, lo=-1, hi=1), R(2, 3, lo=-0.5, hi=0.5)), dict(squared=q))
+                    for q in (False, True)],
+    "keras_categorical_hinge": [((R(2, 3, lo=0, hi=1), R(2, 3)), {})],
     # keras.losses: Huber (quadratic inside delta, linear beyond), fused
     "keras_huber": [((R(2, 3), R(2, 3)), dict(delta=d)) for d in (0.5, 1.0, 3.0)],
     # keras.losses: binary cross-entropy, mean over an axis, on probabilities or logits
