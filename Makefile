@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp dataset_pipeline import_time; \
+	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp dataset_pipeline custom_loop import_time; \
 		do ../$(PY) $$b.py || exit 1; done
 
 docs: $(STAMP)

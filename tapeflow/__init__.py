@@ -31,8 +31,12 @@ from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
 from tapeflow.ops.numeric import (  # noqa: F401
     atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
-from tapeflow.tape import GradientTape, stop_gradient  # noqa: F401
+from tapeflow import autograph  # noqa: F401
+from tapeflow.function import Function, TensorSpec, function  # noqa: F401
+from tapeflow.module import Module  # noqa: F401
+from tapeflow.tape import GradientTape, UnconnectedGradients, stop_gradient  # noqa: F401
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
+from tapeflow.tensor import effect
 
 from tapeflow._version import TAPEFLOW_VERSION as _TAPEFLOW_VERSION  # noqa: E402
 from tapeflow._version import __version__  # noqa: E402,F401
@@ -48,23 +52,28 @@ class version:  # noqa: N801 - TensorFlow's module name
     TAPEFLOW_VERSION = _TAPEFLOW_VERSION
 
 
-def function(func=None, **kwargs):
-    """Accept ``@tf.function`` (with or without arguments); tapeflow runs eagerly."""
-    if func is None:
-        return lambda f: f
-    return func
-
-
 def executing_eagerly():
     """Always True: tapeflow has no graph mode."""
     return True
 
 
-def print(*inputs, sep=" ", end="\n", **kwargs):  # noqa: A001 - TensorFlow's name
-    """Print tensors by value, like ``tf.print``."""
+@effect
+def print(*inputs, sep=" ", end="\n", output_stream=None, summarize=None,  # noqa: A001
+          name=None):
+    """Print tensors by value, like ``tf.print``: inside a ``tf.function`` it runs at
+    every call (a Python ``print`` runs only while the function is traced).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> tf.print("loss:", tf.constant(0.5))
+        loss: 0.5
+    """
     import builtins
-    builtins.print(*[x.numpy() if isinstance(x, Tensor) else x for x in inputs],
-                   sep=sep, end=end)
+    import sys
+    stream = output_stream if hasattr(output_stream, "write") else \
+        sys.stderr if output_stream == "stderr" else sys.stdout
+    builtins.print(*[x.array if isinstance(x, Tensor) else x for x in inputs],
+                   sep=sep, end=end, file=stream)
 
 
 def is_tensor(x):

@@ -44,7 +44,7 @@ NOT_YET = {
         "sparse": _DENSE, "SparseTensor": _DENSE,
         "ragged": _DENSE, "RaggedTensor": _DENSE,
         "signal": "NumPy's np.fft on t.numpy() (no gradient)",
-        "audio": None, "tpu": None, "xla": None, "autograph": _EAGER,
+        "audio": None, "tpu": None, "xla": None,
         "while_loop": _EAGER + " (a while loop)", "cond": _EAGER + " (an if statement)",
         "case": _EAGER + " (if / elif)", "map_fn": "a Python loop or vectorised ops",
         "scan": "a Python loop", "vectorized_map": "vectorised ops",
