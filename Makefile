@@ -4,12 +4,13 @@
 #   make test    set up .venv and run the test suite
 #   make figures regenerate every figure of the course into figures/
 #   make bench   run the benchmarks (figures beside a reference measured in the same run)
+#   make docs    API reference from the docstrings (docs/api/) and docs/what_runs.md
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: train test bench figures clean
+.PHONY: train test bench figures docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp dataset_pipeline custom_loop import_time; \
 		do ../$(PY) $$b.py || exit 1; done
+
+docs: $(STAMP)
+	$(PY) scripts/make_docs.py --out docs
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py --out-dir figures

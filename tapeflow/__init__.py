@@ -38,15 +38,18 @@ from tapeflow.tape import GradientTape, UnconnectedGradients, stop_gradient  # n
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
 from tapeflow.tensor import effect
 
-__version__ = "0.1.0"
+from tapeflow._version import TAPEFLOW_VERSION as _TAPEFLOW_VERSION  # noqa: E402
+from tapeflow._version import __version__  # noqa: E402,F401
 newaxis = None
 
 
 class version:  # noqa: N801 - TensorFlow's module name
-    """``tf.version.VERSION``: tapeflow's own version, as ``tf.__version__`` is."""
+    """``tf.version.VERSION`` is ``tf.__version__``: ``"2.16.0+tapeflow.0.1.0"``, the
+    TensorFlow API followed, labelled as tapeflow and its release (tapeflow._version)."""
 
     VERSION = __version__
     GIT_VERSION = "unknown"
+    TAPEFLOW_VERSION = _TAPEFLOW_VERSION
 
 
 def executing_eagerly():

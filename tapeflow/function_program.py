@@ -119,11 +119,12 @@ def build_function_program(trace, feeds, result):
     if trace.escaped is not None:
         return None
     b = _Builder(feeds)
+    returned = {id(t) for t in flatten(result)}
     for k, call in enumerate(trace.calls):
         if call[0] == EFFECT:
             _effect(b, k, *call[1:])
         elif call[0] == GRADIENT:
-            if not _gradient(b, k, call[1]):
+            if not _gradient(b, k, call[1], returned):
                 return None
         else:
             _op(b, k, *call)
@@ -162,9 +163,14 @@ def _effect(b, k, fn, args, kwargs, result):
     b.steps.append(("effect", fn, structure_of(structure), tuple(constants), ins, outs))
 
 
-def _gradient(b, k, event):
+def _gradient(b, k, event, returned):
     """The code of one GradientTape.gradient call; False if the tape recorded ops
-    outside the trace (then the call cannot be replayed)."""
+    outside the trace (then the call cannot be replayed).
+
+    Gradients that the function does not return (those handed to
+    ``optimizer.apply_gradients`` inside it) are written into buffers the program owns,
+    as ``fit`` does: a fresh kernel-sized array per call costs page faults.
+    """
     for step in event.plan:
         if any(id(t) not in b.slots for t in step[1]) or id(step[2]) not in b.slots:
             return False  # the tape recorded ops before the traced call began
@@ -186,7 +192,11 @@ def _gradient(b, k, event):
         seeds.append((ts, ogs))
         used.update((ts,) if ogs is None else (ts, ogs))
     sources = [b.slot(s) for s in event.sources]
-    emit_backward(put, b.ns, plan, [s for s, _ in seeds], sources, tag=tag)
+    buffers = None
+    if not any(id(r) in returned for r in event.results if r is not None):
+        buffers = [np.empty_like(s._value) if s._value.dtype.kind == "f" else None
+                   for s in event.sources]
+    emit_backward(put, b.ns, plan, [s for s, _ in seeds], sources, buffers, tag=tag)
     outs = []
     for src, result in zip(sources, event.results):
         if result is None:

@@ -26,8 +26,9 @@ PACKAGE = ROOT / "tapeflow"
 
 # Bottom to top. Keep docs/ARCHITECTURE.md's drawing equal to this list.
 LAYERS = [
-    ("foundation", ["tapeflow._malloc", "tapeflow._missing", "tapeflow.compat",
-                    "tapeflow.config", "tapeflow.dtypes", "tapeflow.test"]),
+    ("foundation", ["tapeflow._malloc", "tapeflow._missing", "tapeflow._version",
+                    "tapeflow.compat", "tapeflow.config", "tapeflow.dtypes",
+                    "tapeflow.test"]),
     ("tensor", ["tapeflow.tensor"]),
     ("ops", ["tapeflow.ops.*"]),
     ("engine", ["tapeflow.tape", "tapeflow.trace"]),
