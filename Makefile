@@ -4,12 +4,13 @@
 #   make test    set up .venv and run the test suite
 #   make figures regenerate every figure of the course into figures/
 #   make bench   run the benchmarks (figures beside a reference measured in the same run)
+#   make docs    API reference from the docstrings (docs/api/) and docs/what_runs.md
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: train test bench figures clean
+.PHONY: train test bench figures docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,15 +20,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 train: $(STAMP)
-	$(VENV)/bin/tapeflow datasets fetch mnist fashion_mnist
+	@$(VENV)/bin/tapeflow datasets fetch fashion_mnist || \
+		echo "make train: Fashion-MNIST is not available (see above); training MNIST anyway."
+	$(VENV)/bin/tapeflow datasets fetch mnist
 	$(VENV)/bin/tapeflow train mnist
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 bench: $(STAMP)
-	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp mnist_cnn dataset_pipeline import_time; \
+	cd benchmarks && for b in op_dispatch tiny_step predict mnist_mlp mnist_floor fashion_mlp mnist_cnn dataset_pipeline custom_loop import_time; \
 		do ../$(PY) $$b.py || exit 1; done
+
+docs: $(STAMP)
+	$(PY) scripts/make_docs.py --out docs
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py --out-dir figures

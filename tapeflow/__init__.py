@@ -31,25 +31,25 @@ from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
 from tapeflow.ops.numeric import (  # noqa: F401
     atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
-from tapeflow.tape import GradientTape, stop_gradient  # noqa: F401
+from tapeflow import autograph  # noqa: F401
+from tapeflow.function import Function, TensorSpec, function  # noqa: F401
+from tapeflow.module import Module  # noqa: F401
+from tapeflow.tape import GradientTape, UnconnectedGradients, stop_gradient  # noqa: F401
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
+from tapeflow.tensor import effect
 
-__version__ = "0.1.0"
+from tapeflow._version import TAPEFLOW_VERSION as _TAPEFLOW_VERSION  # noqa: E402
+from tapeflow._version import __version__  # noqa: E402,F401
 newaxis = None
 
 
 class version:  # noqa: N801 - TensorFlow's module name
-    """``tf.version.VERSION``: tapeflow's own version, as ``tf.__version__`` is."""
+    """``tf.version.VERSION`` is ``tf.__version__``: ``"2.16.0+tapeflow.0.1.0"``, the
+    TensorFlow API followed, labelled as tapeflow and its release (tapeflow._version)."""
 
     VERSION = __version__
     GIT_VERSION = "unknown"
-
-
-def function(func=None, **kwargs):
-    """Accept ``@tf.function`` (with or without arguments); tapeflow runs eagerly."""
-    if func is None:
-        return lambda f: f
-    return func
+    TAPEFLOW_VERSION = _TAPEFLOW_VERSION
 
 
 def executing_eagerly():
@@ -57,11 +57,23 @@ def executing_eagerly():
     return True
 
 
-def print(*inputs, sep=" ", end="\n", **kwargs):  # noqa: A001 - TensorFlow's name
-    """Print tensors by value, like ``tf.print``."""
+@effect
+def print(*inputs, sep=" ", end="\n", output_stream=None, summarize=None,  # noqa: A001
+          name=None):
+    """Print tensors by value, like ``tf.print``: inside a ``tf.function`` it runs at
+    every call (a Python ``print`` runs only while the function is traced).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> tf.print("loss:", tf.constant(0.5))
+        loss: 0.5
+    """
     import builtins
-    builtins.print(*[x.numpy() if isinstance(x, Tensor) else x for x in inputs],
-                   sep=sep, end=end)
+    import sys
+    stream = output_stream if hasattr(output_stream, "write") else \
+        sys.stderr if output_stream == "stderr" else sys.stdout
+    builtins.print(*[x.array if isinstance(x, Tensor) else x for x in inputs],
+                   sep=sep, end=end, file=stream)
 
 
 def is_tensor(x):
@@ -78,4 +90,5 @@ def __getattr__(name):
     if name == "TensorSpec":
         from tapeflow.data.structure import TensorSpec
         return TensorSpec
-    raise AttributeError(f"module 'tapeflow' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -8,3 +8,8 @@ def matvec(a, b, transpose_a=False, name=None):
     """``a @ b`` for a matrix ``a`` and a vector ``b``."""
     from tapeflow.ops.array import expand_dims, squeeze
     return squeeze(matmul(a, expand_dims(b, -1), transpose_a=transpose_a), -1)
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

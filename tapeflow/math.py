@@ -15,3 +15,8 @@ from tapeflow.ops.nn import log_softmax, softmax  # noqa: F401
 from tapeflow.ops.math import norm as reduce_euclidean_norm  # noqa: F401
 
 floor_div = floordiv
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -9,3 +9,8 @@ from tapeflow.ops.conv import (  # noqa: F401
     bias_add, conv1d, conv2d, conv2d_transpose, depthwise_conv2d, separable_conv2d)
 from tapeflow.ops.pooling import (  # noqa: F401
     avg_pool, avg_pool1d, avg_pool2d, max_pool, max_pool1d, max_pool2d)
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

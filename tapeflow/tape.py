@@ -9,14 +9,15 @@ Example:
     6.0
 """
 import contextlib
+import enum
 
 import numpy as np
 
-from tapeflow.ops.registry import STATE, Op, unbroadcast
+from tapeflow.ops.registry import STATE, unbroadcast
 from tapeflow.tensor import Tensor, Variable
 
 __all__ = ["GradientTape", "stop_gradient", "flatten", "pack_like", "backward_plan",
-           "run_plan", "seed_gradients"]
+           "run_plan", "seed_gradients", "GradientEvent", "UnconnectedGradients"]
 
 
 def flatten(structure):
@@ -48,15 +49,34 @@ def pack_like(structure, leaves):
     return build(structure)
 
 
-def _second_order_vjp(g, out, *inputs):
-    raise NotImplementedError(
-        "tapeflow computes gradients with NumPy rules, so a gradient of a gradient "
-        "(nested GradientTapes) is not supported. Compute second derivatives by finite "
-        "differences of tape.gradient, or derive them by hand.")
+class UnconnectedGradients(str, enum.Enum):
+    """What ``GradientTape.gradient`` returns for a source the target does not depend
+    on: ``NONE`` (None, the default) or ``ZERO`` (zeros of the source's shape).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> x, y = tf.Variable(2.0), tf.Variable(3.0)
+        >>> with tf.GradientTape() as tape:
+        ...     z = x * 2.0
+        >>> float(tape.gradient(z, y, unconnected_gradients=tf.UnconnectedGradients.ZERO))
+        0.0
+    """
+
+    NONE = "none"
+    ZERO = "zero"
 
 
-_GRADIENT_OP = Op("gradient", lambda *a: None)
-_GRADIENT_OP.defvjp(_second_order_vjp)
+class GradientEvent:
+    """One ``GradientTape.gradient`` call, as a recording Trace (``tf.function``) is told
+    of it: the tape's plan, the targets, their output gradients (None or arrays), the
+    sources, the gradients returned, ``zero`` (unconnected gradients are zeros) and
+    ``live`` (the ids of the targets that are seeded)."""
+
+    __slots__ = ("plan", "targets", "ogs", "sources", "results", "zero", "live")
+
+    def __init__(self, plan, targets, ogs, sources, results, zero, live):
+        self.plan, self.targets, self.ogs, self.sources = plan, targets, ogs, sources
+        self.results, self.zero, self.live = results, zero, live
 
 
 class GradientTape:
@@ -80,6 +100,7 @@ class GradientTape:
         self._paused = False
         self._used = False
         self._recorders = []
+        self._last_plan = None
 
     # --- recording --------------------------------------------------------------------
     def __enter__(self):
@@ -160,8 +181,10 @@ class GradientTape:
             raise RuntimeError(
                 "GradientTape.gradient can only be called once on non-persistent tapes.")
         if unconnected_gradients not in ("none", "zero"):
-            raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; got "
-                             f"{unconnected_gradients!r}.")
+            raise ValueError(f"unconnected_gradients must be tf.UnconnectedGradients.NONE or "
+                             f".ZERO ('none' or 'zero'); got {unconnected_gradients!r}.")
+        if unconnected_gradients.__class__ is not str:  # the enum (a str subclass)
+            unconnected_gradients = unconnected_gradients.value
         targets = flatten(target)
         for t in targets:
             if not isinstance(t, Tensor):
@@ -179,7 +202,10 @@ class GradientTape:
             ogs = [output_gradients]
         else:
             ogs = list(output_gradients)
-        grads = self._backward(targets, ogs, srcs, buffers)
+        nested = bool(STATE.recorders) and self._outer_watches(
+            targets + srcs + [t for entry in self._entries for t in entry[1]])
+        grads = self._backward_tensors(targets, ogs, srcs) if nested else \
+            self._backward(targets, ogs, srcs, buffers)
         result = []
         for s in srcs:
             g = grads.get(id(s))
@@ -187,12 +213,14 @@ class GradientTape:
                 g = None
             elif g is None and unconnected_gradients == "zero":
                 g = np.zeros_like(s._value)
-            result.append(None if g is None else Tensor(g))
-        if not self._persistent:
-            self._used = True
-            self._entries = []
-            self._watched = {}
-        self._record_on_outer_tapes(targets + srcs, result)
+            result.append(None if g is None else g if isinstance(g, Tensor) else Tensor(g))
+        if STATE.traces and not nested:  # a tf.function's trace replays it from the plan
+            event = GradientEvent(self._last_plan[0], targets, ogs, srcs, result,
+                                  unconnected_gradients == "zero", self._last_plan[1])
+            for trace in STATE.traces:
+                trace.gradient(event)
+        self._last_plan = None
+        self._done()
         return pack_like(sources, result)
 
     def _backward(self, targets, ogs, srcs, into):
@@ -201,18 +229,136 @@ class GradientTape:
         for s in srcs:
             if id(s) in self._watched:
                 live.add(id(s))
+        self._last_plan = plan, live
         return run_plan(plan, seed_gradients(targets, ogs, live), into)
 
-    def _record_on_outer_tapes(self, inputs, results):
-        """Make a gradient-of-a-gradient on an enclosing tape fail loudly, not silently."""
-        for tape in STATE.recorders:
-            if tape is self or not isinstance(tape, GradientTape) or tape._paused:
-                continue
-            if any(id(t) in tape._watched for t in inputs):
-                for r in results:
-                    if r is not None:
-                        tape._watched[id(r)] = r
-                        tape._entries.append((_GRADIENT_OP, tuple(inputs), r, {}))
+    # --- Jacobians -----------------------------------------------------------------------
+    def jacobian(self, target, sources, unconnected_gradients="none",
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """The Jacobian of ``target`` with respect to each source: shape
+        ``target.shape + source.shape`` (one gradient per element of ``target``).
+
+        Example:
+            >>> import tapeflow as tf
+            >>> x = tf.Variable([1.0, 2.0])
+            >>> with tf.GradientTape() as tape:
+            ...     y = x * x
+            >>> tape.jacobian(y, x).numpy().tolist()
+            [[2.0, 0.0], [0.0, 4.0]]
+        """
+        target = self._check_target(target, "jacobian")
+        srcs = flatten(sources)
+        value = target._value
+        rows = [[] for _ in srcs]
+        for i in range(value.size):
+            seed = np.zeros(value.size, value.dtype)
+            seed[i] = 1
+            grads = self._backward([target], [seed.reshape(value.shape)], srcs, None)
+            for k, s in enumerate(srcs):
+                rows[k].append(grads.get(id(s)))
+        result = [self._stack(r, value.shape, s, unconnected_gradients)
+                  for r, s in zip(rows, srcs)]
+        self._done()
+        return pack_like(sources, result)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: for ``target`` of shape ``(batch, *t)`` and ``source``
+        of shape ``(batch, *s)``, the result has shape ``(batch, *t, *s)`` (example ``b``
+        of the target depends only on example ``b`` of the source).
+
+        Example:
+            >>> import tapeflow as tf
+            >>> x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+            >>> with tf.GradientTape() as tape:
+            ...     tape.watch(x)
+            ...     y = x * x
+            >>> tape.batch_jacobian(y, x).numpy()[1].tolist()
+            [[6.0, 0.0], [0.0, 8.0]]
+        """
+        target = self._check_target(target, "batch_jacobian")
+        value, src = target._value, source._value
+        if value.ndim < 1 or src.ndim < 1 or value.shape[0] != src.shape[0]:
+            raise ValueError(f"batch_jacobian: target and source need the same first (batch) "
+                             f"dimension; got shapes {value.shape} and {src.shape}.")
+        per = int(np.prod(value.shape[1:], dtype=np.int64))
+        columns = []
+        for j in range(per):
+            seed = np.zeros((value.shape[0], per), value.dtype)
+            seed[:, j] = 1
+            g = self._backward([target], [seed.reshape(value.shape)], [source], None).get(
+                id(source))
+            columns.append(None if g is None else g.reshape(src.shape[0], -1))
+        self._done()
+        if all(c is None for c in columns) and unconnected_gradients == "none":
+            return None
+        flat = np.stack([np.zeros((src.shape[0], src[0].size), src.dtype) if c is None else c
+                         for c in columns], axis=1)
+        return Tensor(flat.reshape(value.shape + src.shape[1:]).astype(src.dtype, copy=False))
+
+    def _check_target(self, target, what):
+        if self._used and not self._persistent:
+            raise RuntimeError(f"GradientTape.{what} can only be called once on "
+                               f"non-persistent tapes.")
+        if not isinstance(target, Tensor):
+            raise TypeError(f"GradientTape.{what}: target must be a tf.Tensor; got "
+                            f"{type(target).__name__} {target!r:.60}.")
+        return target
+
+    @staticmethod
+    def _stack(rows, shape, source, unconnected):
+        value = source._value
+        if value.dtype.kind != "f" or (all(r is None for r in rows) and unconnected == "none"):
+            return None
+        stacked = np.stack([np.zeros_like(value) if r is None else r for r in rows]) \
+            if rows else np.zeros((0,) + value.shape, value.dtype)
+        return Tensor(stacked.reshape(tuple(shape) + value.shape))
+
+    def _done(self):
+        if not self._persistent:
+            self._used = True
+            self._entries = []
+            self._watched = {}
+
+    # --- nested tapes ------------------------------------------------------------------
+    def _outer_watches(self, tensors):
+        """True if another tape records now and watches one of ``tensors``."""
+        outer = [tape for tape in STATE.recorders if tape is not self and
+                 isinstance(tape, GradientTape) and not tape._paused]
+        return any(id(t) in tape._watched for tape in outer for t in tensors)
+
+    def _backward_tensors(self, targets, ogs, srcs):
+        """The backward walk with each op's rule written in ops (tapeflow/ops/higher.py),
+        so that the enclosing tape records it: a gradient of a gradient."""
+        from tapeflow.ops.higher import unbroadcast_tensor
+        plan = backward_plan(self._entries, srcs, targets, self._watched)
+        live = {id(step[2]) for step in plan} | {id(s) for s in srcs if id(s) in self._watched}
+        grads = {}
+        for t, og in zip(targets, ogs):
+            if id(t) in live:
+                g = og if isinstance(og, Tensor) else Tensor(
+                    np.ones_like(t._value) if og is None else
+                    np.broadcast_to(np.asarray(og, t._value.dtype), t._value.shape).copy())
+                grads[id(t)] = grads[id(t)] + g if id(t) in grads else g
+        paused, self._paused = self._paused, True
+        try:
+            for op, inputs, out, attrs, needs, _ in plan:
+                g = grads.get(id(out))
+                if g is None:
+                    continue
+                if op.tensor_vjp is None:
+                    raise NotImplementedError(
+                        f"A gradient of a gradient (nested GradientTapes) through the op "
+                        f"{op.name!r} is not supported: it has no second-order rule in "
+                        f"tapeflow/ops/higher.py.")
+                for t, need, gi in zip(inputs, needs, op.tensor_vjp(g, out, *inputs, **attrs)):
+                    if gi is None or not need:
+                        continue
+                    gi = unbroadcast_tensor(gi, t._value.shape)
+                    grads[id(t)] = grads[id(t)] + gi if id(t) in grads else gi
+        finally:
+            self._paused = paused
+        return grads
 
     def __del__(self):
         if self in self._recorders:

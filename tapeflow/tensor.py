@@ -15,6 +15,7 @@ Example:
     array([0.5, 1.5], dtype=float32)
 """
 import builtins
+import functools
 import threading
 
 import numpy as np
@@ -49,6 +50,46 @@ def value_read(why):
     """
     for trace in STATE.traces:
         trace.escape(why)
+
+
+EFFECT_TRACES = [0]  # how many Traces that record effects are open, in all threads
+
+
+def effect(method):
+    """Decorator: ``method`` is a Python step with side effects (an optimizer update, a
+    metric update, a Variable assignment, ``tf.print``).
+
+    Outside a trace it is just called. A Trace that replays effects (the one of
+    ``tf.function``) records the call, with its tensor arguments and results, and runs
+    it with tracing suspended, so that a replay calls it again with the new values; any
+    other Trace sees the method run as plain code (an assignment then marks it as not
+    replayable, as before).
+    """
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        if not EFFECT_TRACES[0]:  # no tf.function traces anywhere: the common case
+            return method(*args, **kwargs)
+        traces = STATE.traces
+        if not any(t.effects for t in traces):
+            return method(*args, **kwargs)
+        args = tuple(list(a) if _is_iterator(a) else a for a in args)  # zip(grads, vars)
+        recording = [t for t in traces if t.effects]
+        saved = STATE.recorders[:], traces[:]
+        STATE.recorders[:] = [r for r in saved[0] if r not in recording]
+        traces[:] = [t for t in traces if not t.effects]
+        try:
+            result = method(*args, **kwargs)
+        finally:
+            STATE.recorders[:], traces[:] = saved
+        for trace in recording:
+            trace.effect(method, args, kwargs, result)
+        return result
+    wrapper.effect_of = method
+    return wrapper
+
+
+def _is_iterator(x):
+    return hasattr(x, "__next__") and not isinstance(x, (Tensor, np.ndarray))
 
 
 
@@ -380,16 +421,19 @@ class Variable(Tensor):
                 f"{arr.shape} to a variable of shape {self._value.shape}.")
         return arr
 
+    @effect
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Write ``value`` into the variable in place (shapes must match)."""
         np.copyto(self._value, self._check(value, "assign"))
         return self
 
+    @effect
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
         """``self += delta`` in place."""
         np.add(self._value, self._check(delta, "assign_add"), out=self._value)
         return self
 
+    @effect
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
         """``self -= delta`` in place."""
         np.subtract(self._value, self._check(delta, "assign_sub"), out=self._value)

@@ -31,10 +31,11 @@ import keyword
 import numpy as np
 
 from tapeflow.ops.registry import STATE, unbroadcast
-from tapeflow.tape import backward_plan
-from tapeflow.tensor import Tensor, Variable
+from tapeflow.tape import GradientEvent, backward_plan
+from tapeflow.tensor import EFFECT_TRACES, Tensor, Variable
 
-__all__ = ["Trace", "Program", "build_program", "same_program"]
+__all__ = ["Trace", "Program", "build_program", "same_program", "emit_backward",
+           "slot_plan", "EFFECT", "GRADIENT"]
 
 
 class Trace:
@@ -43,20 +44,28 @@ class Trace:
     Args:
         tape: the GradientTape of the step, if any: calls made while it is paused
             (``stop_recording``) are replayed but not differentiated.
+        effects: also record effects (see :func:`tapeflow.tensor.effect`) and
+            ``GradientTape.gradient`` calls in ``calls``, as ``(EFFECT, fn, args, kwargs,
+            result)`` and ``(GRADIENT, event)``; the record of ``tf.function``.
     """
 
-    def __init__(self, tape=None):
-        self.calls = []        # (op, inputs, output, attrs, differentiable)
+    def __init__(self, tape=None, effects=False):
+        self.calls = []        # (op, inputs, output, attrs, differentiable), or an event
         self.escaped = None    # why the record cannot be replayed, if it cannot
+        self.effects = effects
         self._tape = tape
 
     def __enter__(self):
         self._state = STATE  # this thread's recorders: traces are thread-local
         STATE.recorders.append(self)
         STATE.traces.append(self)
+        if self.effects:
+            EFFECT_TRACES[0] += 1
         return self
 
     def __exit__(self, *exc):
+        if self.effects and self in self._state.traces:
+            EFFECT_TRACES[0] -= 1
         for stack in (self._state.recorders, self._state.traces):
             if self in stack:
                 stack.remove(self)
@@ -67,10 +76,22 @@ class Trace:
         diff = op.vjp is not None and not (tape is not None and tape._paused)
         self.calls.append((op, inputs, out, attrs, diff))
 
+    def effect(self, fn, args, kwargs, result):
+        """Record a call of an effect (only traces made with ``effects=True`` get it)."""
+        self.calls.append((EFFECT, fn, args, kwargs, result))
+
+    def gradient(self, event):
+        """Record a ``GradientTape.gradient`` call: a :class:`GradientEvent`."""
+        if self.effects:
+            self.calls.append((GRADIENT, event))
+
     def escape(self, why):
         """Mark the record as not replayable (first reason wins)."""
         if self.escaped is None:
             self.escaped = why
+
+
+EFFECT, GRADIENT = "effect", "gradient"  # the first item of an event in Trace.calls
 
 
 class Program:
@@ -131,44 +152,55 @@ class Program:
             args = ", ".join([f"s{i}" for i in ins] + _keywords(ns, f"a{k}", attrs))
             put(f"    s{out} = f{k}({args})")
         loss = self.loss_slot
-        grad_slots = sorted({t for entry in self.backward for t in entry[3] if t >= 0} |
-                            {slot for slot, _ in self.reads})
-        if grad_slots:
-            put(f"    {' = '.join(f'g{s}' for s in grad_slots)} = None")
         put(f"    g{loss} = np.array(1, s{loss}.dtype) if s{loss}.ndim == 0 "
             f"else np.ones_like(s{loss})")
-        seen = {loss}
-        for k, (vjp, out, ins, targets, needs, bufs, attrs) in enumerate(self.backward):
-            kwargs = dict(attrs)
-            if needs is not None:
-                kwargs["needs"] = needs
-            if bufs is not None:
-                kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
-                                       for b in bufs)
-            ns[f"v{k}"] = vjp
-            args = ", ".join([f"g{out}", f"s{out}"] + [f"s{i}" for i in ins] +
-                             _keywords(ns, f"k{k}", kwargs))
-            put(f"    if g{out} is not None:")
-            put(f"        t = v{k}({args})")
-            for j, slot in enumerate(targets):
-                if slot < 0:
-                    continue
-                put(f"        x = t[{j}]")
-                put(f"        if x is not None and (x.shape != s{slot}.shape or "
-                    f"x.dtype is not s{slot}.dtype):")
-                put(f"            x = unbroadcast(x, s{slot}.shape, s{slot}.dtype)")
-                if slot in seen:
-                    put(f"        if x is not None:")
-                    put(f"            g{slot} = x if g{slot} is None else g{slot} + x")
-                else:
-                    put(f"        g{slot} = x")
-                    seen.add(slot)
+        emit_backward(put, ns, self.backward, {loss}, [s for s, _ in self.reads], buffers)
         outputs = ", ".join(f"s{i}" for i in self.output_slots)
         grads = ", ".join(f"g{slot}" for slot, _ in self.reads[:self.n_variables])
         put(f"    return s{loss}, [{outputs}], [{grads}]")
         self.source = "\n".join(lines) + "\n"
         exec(compile(self.source, "<tapeflow.trace replay>", "exec"), ns)  # noqa: S102
         return ns["replay"]
+
+
+def emit_backward(put, ns, plan, seeded, sources, buffers=None, tag=""):
+    """Emit the code of a backward plan (``_backward_plan``'s slot form) through ``put``.
+
+    The gradient of slot ``i`` is the local ``g<tag><i>``: ``seeded`` slots are already
+    set by the caller; every other gradient in the plan, and those of ``sources``, start
+    as None. A replay sums gradients exactly as ``GradientTape.gradient`` does.
+    """
+    g = f"g{tag}"
+    unset = sorted(({t for entry in plan for t in entry[3] if t >= 0} | set(sources)) -
+                   set(seeded))
+    if unset:
+        put(f"    {' = '.join(f'{g}{s}' for s in unset)} = None")
+    seen = set(seeded)
+    for k, (vjp, out, ins, targets, needs, bufs, attrs) in enumerate(plan):
+        kwargs = dict(attrs)
+        if needs is not None:
+            kwargs["needs"] = needs
+        if bufs is not None:
+            kwargs["into"] = tuple(None if b is None or buffers is None else buffers[b]
+                                   for b in bufs)
+        ns[f"v{tag}{k}"] = vjp
+        args = ", ".join([f"{g}{out}", f"s{out}"] + [f"s{i}" for i in ins] +
+                         _keywords(ns, f"k{tag}{k}", kwargs))
+        put(f"    if {g}{out} is not None:")
+        put(f"        t = v{tag}{k}({args})")
+        for j, slot in enumerate(targets):
+            if slot < 0:
+                continue
+            put(f"        x = t[{j}]")
+            put(f"        if x is not None and (x.shape != s{slot}.shape or "
+                f"x.dtype is not s{slot}.dtype):")
+            put(f"            x = unbroadcast(x, s{slot}.shape, s{slot}.dtype)")
+            if slot in seen:
+                put("        if x is not None:")
+                put(f"            {g}{slot} = x if {g}{slot} is None else {g}{slot} + x")
+            else:
+                put(f"        {g}{slot} = x")
+                seen.add(slot)
 
 
 def _keywords(ns, prefix, attrs):
@@ -268,13 +300,18 @@ def _backward_plan(live, slots, variables, loss):
     """
     entries = [(op, inputs, out, attrs) for op, inputs, out, attrs, diff in live
                if diff and out._value.dtype.kind == "f"]
-    plan = []
-    for op, inputs, out, attrs, needs, bufs in backward_plan(entries, variables, [loss]):
+    return slot_plan(backward_plan(entries, variables, [loss]), slots)
+
+
+def slot_plan(plan, slots):
+    """A tape's plan with slots (``slots``: tensor id -> slot) in place of tensors."""
+    out_plan = []
+    for op, inputs, out, attrs, needs, bufs in plan:
         ins = tuple(slots[id(t)] for t in inputs)
         targets = tuple(i if n else -1 for i, n in zip(ins, needs))
-        plan.append((op.vjp, slots[id(out)], ins, targets,
-                     needs if (op.wants_needs or op.wants_into) else None, bufs, attrs))
-    return plan
+        out_plan.append((op.vjp, slots[id(out)], ins, targets,
+                         needs if (op.wants_needs or op.wants_into) else None, bufs, attrs))
+    return out_plan
 
 
 def same_program(a, b):
@@ -288,18 +325,24 @@ def same_program(a, b):
     if (a.feed_slots, a.loss_slot, a.output_slots, a.n_variables) != \
             (b.feed_slots, b.loss_slot, b.output_slots, b.n_variables):
         return False
+    if not same_reads_and_constants(a, b) or len(a.forward) != len(b.forward):
+        return False
+    for (fa, ia, oa, ta), (fb, ib, ob, tb) in zip(a.forward, b.forward):
+        if fa is not fb or ia != ib or oa != ob or not _same_attrs(ta, tb):
+            return False
+    return True
+
+
+def same_reads_and_constants(a, b):
+    """Two programs read the same Variables into the same slots, and their constants are
+    the same objects or equal scalars."""
     if len(a.reads) != len(b.reads) or any(
             sa != sb or va is not vb for (sa, va), (sb, vb) in zip(a.reads, b.reads)):
         return False
-    if len(a.template) != len(b.template) or len(a.forward) != len(b.forward):
+    if len(a.template) != len(b.template):
         return False
     for ca, cb in zip(a.template, b.template):
-        if ca is cb:
-            continue
-        if ca is None or cb is None or not _same_scalar(ca, cb):
-            return False
-    for (fa, ia, oa, ta), (fb, ib, ob, tb) in zip(a.forward, b.forward):
-        if fa is not fb or ia != ib or oa != ob or not _same_attrs(ta, tb):
+        if ca is not cb and (ca is None or cb is None or not _same_scalar(ca, cb)):
             return False
     return True
 

@@ -290,3 +290,19 @@ def test_datasets_preview(capsys, tmp_path, extra):
                        "--out", tmp_path / "grid.png", *extra)
     assert code == 0 and "fashion_mnist train images [0:" in out
     assert_png(tmp_path / "grid.png", min_bytes=5_000)
+
+
+def test_train_plot_without_matplotlib_fails_before_training(capsys, monkeypatch, tmp_path):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.split(".")[0] == "matplotlib":
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "train", "mnist", "--synthetic", "--quick",
+                         "--plot", "history.png")
+    assert code == 1 and 'pip install "tapeflow[plot]"' in err
+    assert "accuracy" not in out and not (tmp_path / "history.png").exists()

@@ -26,13 +26,15 @@ PACKAGE = ROOT / "tapeflow"
 
 # Bottom to top. Keep docs/ARCHITECTURE.md's drawing equal to this list.
 LAYERS = [
-    ("foundation", ["tapeflow._malloc", "tapeflow.compat", "tapeflow.config",
-                    "tapeflow.dtypes", "tapeflow.test"]),
+    ("foundation", ["tapeflow._malloc", "tapeflow._missing", "tapeflow._version",
+                    "tapeflow.compat", "tapeflow.config", "tapeflow.dtypes",
+                    "tapeflow.test"]),
     ("tensor", ["tapeflow.tensor"]),
     ("ops", ["tapeflow.ops.*"]),
     ("engine", ["tapeflow.tape", "tapeflow.trace"]),
     ("tf modules", ["tapeflow.math", "tapeflow.nn", "tapeflow.linalg", "tapeflow.random",
-                    "tapeflow.data.*", "tapeflow.summary.*"]),
+                    "tapeflow.data.*", "tapeflow.summary.*", "tapeflow.function",
+                    "tapeflow.function_program", "tapeflow.autograph", "tapeflow.module"]),
     ("keras base", ["tapeflow.keras.api_export", "tapeflow.keras.version",
                     "tapeflow.keras.build_limits",
                     "tapeflow.keras.saving.errors", "tapeflow.keras.saving.object_registration",
@@ -209,3 +211,27 @@ def test_module_aliases_say_what_they_are():
                           (isinstance(node, ast.Import) or _targets(module, node) & {
                               f"{node.module}.{a.name}"})]
     assert not short, "Name imported modules for what they are:\n" + "\n".join(short)
+
+
+def layers_text(width=92):
+    """The layer order as docs/ARCHITECTURE.md draws it, top of the house first."""
+    lines = []
+    for name, entries in reversed(LAYERS):
+        line, rows = f"{name:<28}", []
+        for entry in entries:
+            piece = entry + ", "
+            if len(line) + len(piece) > width and line.strip() != name:
+                rows.append(line.rstrip())
+                line = " " * 28
+            line += piece
+        rows.append(line.rstrip().rstrip(","))
+        lines.extend(rows)
+        lines.append(f"{'':<12}↓")
+    return "\n".join(lines[:-1])
+
+
+def test_architecture_doc_draws_these_layers():
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    assert layers_text() in doc, (
+        "docs/ARCHITECTURE.md must draw LAYERS exactly; paste the output of "
+        "tests.test_import_direction.layers_text() into its layer drawing.")

@@ -1,6 +1,6 @@
 """Turn an image file into what an MNIST model expects: 28x28, bright ink on black, [0, 1].
 
-Steps: read (Pillow when installed, else matplotlib's PNG reader), to grayscale
+Steps: read (Pillow when installed, else tapeflow's own PNG reader), to grayscale
 (transparent pixels count as white paper), pad to a square with the background
 colour, shrink by area averaging, invert a light background, stretch to [0, 1].
 
@@ -43,9 +43,12 @@ def _read_pixels(path):
     """Pixels scaled to [0, 1] with shape (h, w), (h, w, 3) or (h, w, 4)."""
     try:
         from PIL import Image
-    except ImportError:
-        from matplotlib import image as mpimg  # reads PNG itself, other formats need PIL
-        pixels = np.asarray(mpimg.imread(path))
+    except ImportError:  # tapeflow's own PNG reader; other formats need Pillow
+        from tapeflow.commands import png
+        try:
+            return png.read_png(path)
+        except png.PNGError as err:
+            raise CommandError(f"cannot read {path!r}: {err}", exit_code=2) from None
     else:
         with Image.open(path) as img:
             img = img.convert("LA" if img.mode in ("1", "L", "LA", "I", "I;16", "F")

@@ -191,6 +191,9 @@ def run_train(args):
     if args.save and not args.save.endswith(".keras"):
         raise common.CommandError(f"--save needs a .keras file name, got {args.save!r}",
                                   exit_code=2)
+    if args.plot:  # before training: a missing extra should not cost a run
+        from tapeflow.viz import _mpl
+        _mpl.pyplot()
     (x_train, y_train), (x_test, y_test) = common.load_data(
         args.dataset, quick=args.quick, synthetic=args.synthetic)
     if args.seed is not None:

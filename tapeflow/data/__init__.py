@@ -42,3 +42,8 @@ class experimental:  # noqa: N801 - TensorFlow's module name
     def get_structure(dataset):
         """``dataset.element_spec``."""
         return dataset.element_spec
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -14,14 +14,17 @@ Example:
     >>> ds.element_spec
     TensorSpec(shape=(None,), dtype=tf.int64, name=None)
 """
+import sys
+
 import numpy as np
 
 from tapeflow.data import structure
+from tapeflow.data.dataset import Dataset
 from tapeflow.data.structure import TensorSpec
 from tapeflow.data.transforms import _Unary
 
 __all__ = ["BatchDataset", "PaddedBatchDataset", "UnbatchDataset", "RebatchDataset",
-           "rechunk"]
+           "WindowDataset", "rechunk"]
 
 
 def _check_batch_size(batch_size, method):
@@ -51,6 +54,39 @@ def rechunk(chunks, size, drop_remainder):
                 pending, count = [], 0
     if count and not drop_remainder:
         yield np.concatenate(pending)
+
+
+def _refcounts(arrays):
+    return [sys.getrefcount(a) for a in arrays]
+
+
+_HELD_BY_POOL_ONLY = _refcounts([np.empty(0)])[0]
+
+
+class BufferPool:
+    """Full-batch output buffers reused once nothing but the pool refers to them.
+
+    A gathered batch goes to the consumer (a ``for`` loop, the prefetch queue, ``fit``);
+    when every reference to it is gone (its tensors and any view or copy of ``.numpy()``
+    dropped), its arrays are written again by a later batch instead of fresh memory
+    being taken for every batch. An array still referred to anywhere is never reused.
+    """
+
+    def __init__(self, leaves, batch_size, size=6):
+        self._shapes = [((batch_size,) + a.shape[1:], a.dtype) for a in leaves]
+        self._batch_size, self._size, self._sets = batch_size, size, []
+
+    def get(self, k):
+        """A free set of buffers for a batch of ``k`` rows, or None (take fresh ones)."""
+        if k != self._batch_size or any(dtype == object for _, dtype in self._shapes):
+            return None
+        for buffers in self._sets:
+            if max(_refcounts(buffers)) <= _HELD_BY_POOL_ONLY:
+                return buffers
+        if len(self._sets) < self._size:
+            self._sets.append([np.empty(shape, dtype) for shape, dtype in self._shapes])
+            return self._sets[-1]
+        return None
 
 
 def _batched_spec(spec, batch_size, drop_remainder):
@@ -99,8 +135,9 @@ class BatchDataset(_Unary):
     def _elements(self):
         source = self._input._index_source()
         if source is not None:
+            pool = BufferPool(getattr(source, "_leaves", ()), self._batch_size)
             for idx in rechunk(self._input._index_chunks(), self._batch_size, self._drop):
-                yield source._gather(idx)
+                yield source._gather(idx, pool)
             return
         pending, seen = [], 0
         for element in self._input._elements():
@@ -247,3 +284,70 @@ class RebatchDataset(BatchDataset):
 
     def _cardinality(self):
         return -2
+
+
+class _ListDataset(Dataset):
+    """The elements of one window component (what ``Dataset.window`` yields)."""
+
+    _tf_name = "_VariantDataset"
+
+    def __init__(self, elements):
+        self._list = elements
+
+    def _elements(self):
+        return iter(self._list)
+
+    def _cardinality(self):
+        return len(self._list)
+
+    def _spec(self):
+        return structure.spec_of(self._list[0]) if self._list else None
+
+
+class WindowDataset(_Unary):
+    """``dataset.window(size, shift, stride, drop_remainder)``: each element is a
+    structure of datasets (one per component) of ``size`` elements taken every
+    ``stride``; consecutive windows start ``shift`` elements apart."""
+
+    _tf_name = "_WindowDataset"
+
+    def __init__(self, input_dataset, size, shift, stride, drop_remainder):
+        super().__init__(input_dataset)
+        self._size = _check_batch_size(size, "window")
+        self._shift = _check_batch_size(shift or size, "window")
+        self._stride = _check_batch_size(stride, "window")
+        self._drop = bool(drop_remainder)
+
+    def _window(self, elements):
+        columns = zip(*[structure.leaves(e) for e in elements])
+        return structure.pack(elements[0], [_ListDataset(list(c)) for c in columns])
+
+    def _elements(self):
+        span, stride = (self._size - 1) * self._stride + 1, self._stride
+        buf, start, next_start = [], 0, 0  # buf[0] is input element number `start`
+        for element in self._input._elements():
+            buf.append(element)
+            if next_start > start:  # elements between windows are skipped
+                dropped = min(next_start - start, len(buf))
+                del buf[:dropped]
+                start += dropped
+            while len(buf) >= span:
+                yield self._window(buf[0:span:stride])
+                next_start += self._shift
+                dropped = min(self._shift, len(buf))
+                del buf[:dropped]
+                start += dropped
+        while buf and start == next_start and not self._drop:
+            yield self._window(buf[::stride][:self._size])
+            next_start += self._shift
+            dropped = min(self._shift, len(buf))
+            del buf[:dropped]
+            start += dropped
+
+    def _cardinality(self):
+        return -2
+
+    def _spec(self):
+        spec = self._input.element_spec
+        return None if spec is None else structure.map_leaves(structure.DatasetSpec, spec)
+

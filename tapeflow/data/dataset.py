@@ -270,6 +270,18 @@ class Dataset:
         then ``batch()``, without per-row work)."""
         return _batching().RebatchDataset(self, batch_size, drop_remainder)
 
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of ``size`` elements (every ``stride``-th), starting ``shift``
+        elements apart; each window is a dataset per component (use ``flat_map`` with
+        ``batch`` to turn them into tensors).
+
+        Example:
+            >>> windows = Dataset.range(6).window(3, shift=2, drop_remainder=True)
+            >>> [b.numpy().tolist() for b in windows.flat_map(lambda w: w.batch(3))]
+            [[0, 1, 2], [2, 3, 4]]
+        """
+        return _batching().WindowDataset(self, size, shift, stride, drop_remainder)
+
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None):
         """Shuffle through a buffer of ``buffer_size`` elements, as TensorFlow does.
 

@@ -69,15 +69,21 @@ class TensorSlicesDataset(Dataset):
     def _element_at(self, i):
         return structure.pack(self._structure, [a[i, ...] for a in self._leaves])
 
-    def _gather(self, idx):
-        """The rows ``idx`` of every array, as one batch element (a view when ``idx`` is
-        a run of consecutive rows)."""
+    def _gather(self, idx, pool=None):
+        """The rows ``idx`` of every array, as one batch element: a view when ``idx`` is
+        a run of consecutive rows, else one ``take`` per array (into a free buffer set of
+        ``pool`` when one is given)."""
         k = len(idx)
         if k and idx[-1] - idx[0] == k - 1 and (k < 3 or (np.diff(idx) == 1).all()):
             start = int(idx[0])
             rows = [a[start:start + k] for a in self._leaves]
         else:
-            rows = [a[idx] for a in self._leaves]
+            buffers = pool.get(k) if pool is not None else None
+            if buffers is None:
+                rows = [a.take(idx, axis=0) for a in self._leaves]  # faster than a[idx]
+            else:  # mode="clip" lets take write straight into `out` (idx is valid)
+                rows = [a.take(idx, axis=0, out=b, mode="clip")
+                        for a, b in zip(self._leaves, buffers)]
         return structure.pack(self._structure, rows)
 
 
@@ -112,7 +118,7 @@ class RangeDataset(Dataset):
     def _element_at(self, i):
         return np.array(self._range[i], self._dtype)
 
-    def _gather(self, idx):
+    def _gather(self, idx, pool=None):
         r = self._range
         return (r.start + np.asarray(idx) * r.step).astype(self._dtype)
 

@@ -18,7 +18,7 @@ import numpy as np
 from tapeflow import dtypes
 from tapeflow.tensor import Tensor, TensorShape, _infer_dtype
 
-__all__ = ["TensorSpec", "to_arrays", "leaves", "pack", "map_leaves", "wrap", "to_numpy",
+__all__ = ["TensorSpec", "DatasetSpec", "to_arrays", "leaves", "pack", "map_leaves", "wrap", "to_numpy",
            "spec_of", "describe", "is_structure"]
 
 
@@ -67,6 +67,17 @@ class TensorSpec:
         return dtype == self.dtype and shape_fits(shape, self.shape)
 
 
+class DatasetSpec:
+    """The type of a window component: a dataset of elements of ``element_spec``."""
+
+    def __init__(self, element_spec):
+        self.element_spec = element_spec
+        self.shape = TensorShape([])
+
+    def __repr__(self):
+        return f"DatasetSpec({self.element_spec!r}, TensorShape([]))"
+
+
 def shape_fits(shape, spec_shape):
     """Whether a concrete (or partial) ``shape`` fits ``spec_shape`` (None is a wildcard)."""
     if spec_shape.rank is None or shape is None:
@@ -92,17 +103,19 @@ def leaves(element):
 
 def pack(structure, flat):
     """Rebuild ``structure`` around the leaves ``flat`` (the inverse of :func:`leaves`)."""
-    it = iter(flat)
+    return _build(structure, iter(flat))
 
-    def build(s):
-        if isinstance(s, dict):
-            built = {k: build(s[k]) for k in sorted(s)}
-            return {k: built[k] for k in s}
-        if isinstance(s, tuple):
-            parts = [build(p) for p in s]
-            return type(s)(*parts) if hasattr(s, "_fields") else tuple(parts)
-        return next(it)
-    return build(structure)
+
+def _build(s, it):
+    # A plain recursive function, not a closure: a recursive closure is a reference
+    # cycle that would keep every batch's arrays alive until the garbage collector runs.
+    if isinstance(s, dict):
+        built = {k: _build(s[k], it) for k in sorted(s)}
+        return {k: built[k] for k in s}
+    if isinstance(s, tuple):
+        parts = [_build(p, it) for p in s]
+        return type(s)(*parts) if hasattr(s, "_fields") else tuple(parts)
+    return next(it)
 
 
 def map_leaves(fn, element):
@@ -157,14 +170,24 @@ def to_arrays(element):
         return type(element)(*parts) if hasattr(element, "_fields") else tuple(parts)
     if element is None:
         raise TypeError("A dataset element cannot be None: give a value for every component.")
+    if _is_dataset(element):  # a window's component (Dataset.window) stays a dataset
+        return element
     return to_array(element)
+
+
+def _is_dataset(value):
+    return hasattr(value, "_elements") and hasattr(value, "element_spec")
+
+
+def _tensor(leaf):
+    return leaf if _is_dataset(leaf) else Tensor(leaf)
 
 
 def wrap(element):
     """``element`` with ``tf.Tensor`` leaves (what iterating a dataset gives)."""
     if isinstance(element, np.ndarray):
         return Tensor(element)
-    return map_leaves(Tensor, element)
+    return map_leaves(_tensor, element)
 
 
 def _numpy_leaf(arr):
@@ -181,6 +204,8 @@ def to_numpy(element):
 def spec_of(element, batch_none=False):
     """The ``TensorSpec`` structure of an element (``batch_none``: first axis unknown)."""
     def spec(arr):
+        if _is_dataset(arr):
+            return DatasetSpec(arr.element_spec)
         shape = list(arr.shape)
         if batch_none and shape:
             shape[0] = None

@@ -11,7 +11,9 @@ Example:
 """
 import importlib
 
-from tapeflow.keras.version import __version__  # noqa: F401  (the Keras version followed)
+from tapeflow._version import keras_version as _keras_version
+
+__version__ = _keras_version()  # "3.15.0+tapeflow.0.1.0": the Keras version followed, by tapeflow
 
 _SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
@@ -28,7 +30,8 @@ def __getattr__(name):
         return importlib.import_module(f"tapeflow.keras.{name}")
     if name in _NAMES:
         return getattr(importlib.import_module(_NAMES[name]), name)
-    raise AttributeError(f"module 'tapeflow.keras' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

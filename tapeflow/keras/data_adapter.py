@@ -146,7 +146,8 @@ def _check_cardinality(x, y, sample_weight):
         for arr in _leaves(part):
             if arr.ndim == 0:
                 raise ValueError(f"Expected arrays with a batch dimension in `{name}`; got a "
-                                 f"scalar {arr!r}. Give one row per sample.")
+                                 f"scalar {arr!r}. Give one row per sample (a "
+                                 f"tf.data.Dataset must be batched: add .batch(32)).")
             sizes.setdefault(name, []).append(int(arr.shape[0]))
     found = {n for s in sizes.values() for n in s}
     if len(found) > 1:

@@ -33,8 +33,7 @@ from tapeflow.keras.serialization_lib import deserialize_keras_object, serialize
 from tapeflow.keras.single_batch import SingleBatchMethods
 from tapeflow.keras.traced_step import TracedTrainStep
 from tapeflow.ops import math as math_ops
-from tapeflow.tape import GradientTape, flatten, pack_like
-from tapeflow.tensor import Tensor
+from tapeflow.tape import GradientTape
 
 __all__ = ["Trainer"]
 

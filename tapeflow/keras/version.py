@@ -1,7 +1,8 @@
 """The Keras version whose behaviour and file format tapeflow follows.
 
 It sits at the bottom of ``tapeflow.keras`` so that the file writers can record it
-without importing the namespace above them.
+without importing the namespace above them. ``keras.__version__`` adds tapeflow's
+label to it (see :mod:`tapeflow._version`).
 
 Example:
     >>> __version__.split(".")[0]
@@ -9,4 +10,4 @@ Example:
 """
 __all__ = ["__version__"]
 
-__version__ = "3.15.0"
+from tapeflow._version import KERAS_VERSION as __version__  # noqa: E402

@@ -20,7 +20,10 @@ from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import primitive
 
 __all__ = ["EPSILON", "mean_squared_error", "huber", "binary_crossentropy",
-           "sparse_categorical_crossentropy", "categorical_crossentropy"]
+           "sparse_categorical_crossentropy", "categorical_crossentropy",
+           "mean_absolute_error", "mean_absolute_percentage_error",
+           "mean_squared_logarithmic_error", "log_cosh", "kl_divergence", "poisson",
+           "hinge_labels", "hinge", "categorical_hinge"]
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
 _HI = 1.0 - EPSILON
@@ -153,3 +156,180 @@ def _xent_vjp(g, out, targets, probs, axis, needs=(True, True)):
     a = -targets * ((q >= EPSILON) & (q <= _HI)) / c     # dL/dq before the renormalisation
     g_probs = g * (a - np.sum(a * q, axis=axis, keepdims=True)) / s
     return g_targets, g_probs
+
+
+# -------------------------------------------------- regression, probabilistic
+# Each VJP applies the chain rule in the order the per-op VJPs of the composed formula
+# would (tapeflow.ops.math), so gradients match that composition bit for bit.
+
+def _spread(g, x):
+    """The per-sample gradient of a mean over the last axis, on every entry of ``x``."""
+    out = np.empty(x.shape, g.dtype)
+    out[...] = (g / x.shape[-1])[..., None]
+    return out
+
+
+def _mean_last(x):
+    return np.add.reduce(x, axis=-1) / x.shape[-1]
+
+
+@primitive("keras_mean_absolute_error")
+def mean_absolute_error(y_true, y_pred):
+    """``mean(|y_true - y_pred|, axis=-1)``."""
+    return _mean_last(np.abs(y_true - y_pred))
+
+
+@mean_absolute_error.defvjp
+def _mae_vjp(g, out, y_true, y_pred):
+    g_diff = _spread(g, y_pred) * np.sign(y_true - y_pred)
+    return g_diff, -g_diff
+
+
+def _percentage_terms(y_true, y_pred):
+    scale = np.maximum(np.abs(y_true), EPSILON)
+    return scale, (y_true - y_pred) / scale
+
+
+@primitive("keras_mean_absolute_percentage_error")
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, EPSILON), axis=-1)``."""
+    _, ratio = _percentage_terms(y_true, y_pred)
+    return _mean_last(np.abs(ratio)) * 100.0
+
+
+@mean_absolute_percentage_error.defvjp
+def _mape_vjp(g, out, y_true, y_pred):
+    scale, ratio = _percentage_terms(y_true, y_pred)
+    g_ratio = _spread(g * 100.0, y_pred) * np.sign(ratio)
+    g_diff = g_ratio / scale
+    g_scale = -g_ratio * ratio / scale * (np.abs(y_true) >= EPSILON)
+    return g_diff + g_scale * np.sign(y_true), -g_diff
+
+
+def _log1p_terms(x):
+    shifted = np.maximum(x, EPSILON) + 1.0
+    return shifted, np.log(shifted)
+
+
+@primitive("keras_mean_squared_logarithmic_error")
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``mean((log(max(y_pred, EPSILON) + 1) - log(max(y_true, EPSILON) + 1))**2, -1)``."""
+    diff = _log1p_terms(y_pred)[1] - _log1p_terms(y_true)[1]
+    return _mean_last(np.square(diff))
+
+
+@mean_squared_logarithmic_error.defvjp
+def _msle_vjp(g, out, y_true, y_pred):
+    (pred_shift, pred_log), (true_shift, true_log) = _log1p_terms(y_pred), _log1p_terms(y_true)
+    g_diff = 2 * _spread(g, y_pred) * (pred_log - true_log)
+    return -g_diff / true_shift * (y_true >= EPSILON), g_diff / pred_shift * (y_pred >= EPSILON)
+
+
+_LOG2 = float(np.log(2.0))
+
+
+@primitive("keras_log_cosh")
+def log_cosh(y_true, y_pred):
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)`` as ``x + softplus(-2x) - log 2``."""
+    x = y_pred - y_true
+    return _mean_last(x + nn_ops.softplus.op.forward(x * -2.0) - _LOG2)
+
+
+@log_cosh.defvjp
+def _log_cosh_vjp(g, out, y_true, y_pred):
+    x = y_pred - y_true
+    g_val = _spread(g, y_pred)
+    g_x = g_val + g_val * nn_ops._sigmoid(x * -2.0) * -2.0
+    return -g_x, g_x
+
+
+def _clip_unit(x):
+    return np.clip(x, EPSILON, 1.0)
+
+
+@primitive("keras_kl_divergence")
+def kl_divergence(y_true, y_pred):
+    """``sum(t * log(t / p), axis=-1)`` with both clipped to ``[EPSILON, 1]``."""
+    t, p = _clip_unit(y_true), _clip_unit(y_pred)
+    return np.sum(t * np.log(t / p), axis=-1)
+
+
+@kl_divergence.defvjp
+def _kl_vjp(g, out, y_true, y_pred):
+    t, p = _clip_unit(y_true), _clip_unit(y_pred)
+    ratio = t / p
+    g_each = np.empty(t.shape, g.dtype)
+    g_each[...] = g[..., None]
+    g_ratio = g_each * t / ratio
+    g_t = g_each * np.log(ratio) + g_ratio / p
+    g_p = -g_ratio * ratio / p
+    return (g_t * ((y_true >= EPSILON) & (y_true <= 1.0)),
+            g_p * ((y_pred >= EPSILON) & (y_pred <= 1.0)))
+
+
+@primitive("keras_poisson")
+def poisson(y_true, y_pred):
+    """``mean(y_pred - y_true * log(y_pred + EPSILON), axis=-1)``."""
+    return _mean_last(y_pred - y_true * np.log(y_pred + EPSILON))
+
+
+@poisson.defvjp
+def _poisson_vjp(g, out, y_true, y_pred):
+    g_each = _spread(g, y_pred)
+    shifted = y_pred + EPSILON
+    return -g_each * np.log(shifted), g_each + -g_each * y_true / shifted
+
+
+# ---------------------------------------------------------------------- hinge
+
+def hinge_labels(y_true):
+    """Keras's rule: 0/1 labels become -1/1 (only when every label is 0 or 1)."""
+    binary = bool(np.all((y_true == 0) | (y_true == 1)))
+    return (y_true * 2.0 - 1.0 if binary else y_true), binary
+
+
+def _hinge_margin(y_true, y_pred):
+    labels, binary = hinge_labels(y_true)
+    return labels, binary, 1.0 - labels * y_pred
+
+
+@primitive("keras_hinge")
+def hinge(y_true, y_pred, squared):
+    """``mean(max(1 - t * y_pred, 0)**k, axis=-1)``, ``k = 2`` if ``squared`` else 1;
+    0/1 labels ``t`` become -1/1."""
+    margin = np.maximum(_hinge_margin(y_true, y_pred)[2], 0.0)
+    return _mean_last(np.square(margin) if squared else margin)
+
+
+@hinge.defvjp
+def _hinge_vjp(g, out, y_true, y_pred, squared):
+    labels, binary, margin = _hinge_margin(y_true, y_pred)
+    g_each = _spread(g, y_pred)
+    if squared:
+        g_each = 2 * g_each * np.maximum(margin, 0.0)
+    g_margin = g_each * (margin >= 0.0)
+    g_labels = -g_margin * y_pred
+    return (g_labels * 2.0 if binary else g_labels), -g_margin * labels
+
+
+@primitive("keras_categorical_hinge")
+def categorical_hinge(y_true, y_pred):
+    """``max(max((1 - t) * p) - sum(t * p) + 1, 0)`` over the last axis."""
+    pos = np.sum(y_true * y_pred, axis=-1)
+    neg = np.max((1.0 - y_true) * y_pred, axis=-1)
+    return np.maximum(neg - pos + 1.0, 0.0)
+
+
+@categorical_hinge.defvjp
+def _categorical_hinge_vjp(g, out, y_true, y_pred):
+    pos = np.sum(y_true * y_pred, axis=-1)
+    others = (1.0 - y_true) * y_pred
+    neg = np.max(others, axis=-1)
+    g_out = g * (neg - pos + 1.0 >= 0.0)
+    g_pos = np.empty(y_pred.shape, g.dtype)
+    g_pos[...] = -g_out[..., None]
+    ties = (others == neg[..., None]).astype(others.dtype)
+    g_others = np.empty(y_pred.shape, g.dtype)
+    g_others[...] = g_out[..., None]
+    g_others = g_others * ties / np.sum(ties, axis=-1, keepdims=True)
+    return g_pos * y_pred + -(g_others * y_pred), g_pos * y_true + g_others * (1.0 - y_true)

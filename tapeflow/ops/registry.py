@@ -41,13 +41,15 @@ REGISTRY = {}
 class Op:
     """One primitive: ``forward`` on NumPy arrays and, if differentiable, its ``vjp``."""
 
-    __slots__ = ("name", "forward", "vjp", "wants_needs", "wants_into", "doc", "stateful")
+    __slots__ = ("name", "forward", "vjp", "wants_needs", "wants_into", "doc", "stateful",
+                 "tensor_vjp")
 
     def __init__(self, name, forward):
         self.name = name
         self.forward = forward
         self.stateful = False  # True for ops with side effects (random draws)
         self.vjp = None
+        self.tensor_vjp = None  # the VJP written with ops, for nested tapes (ops/higher.py)
         self.wants_needs = False
         self.wants_into = False
         self.doc = forward.__doc__

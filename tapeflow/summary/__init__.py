@@ -283,3 +283,8 @@ class experimental:  # noqa: N801 - TensorFlow's namespace name
     def get_step():
         """The default step (None when unset)."""
         return experimental._step
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

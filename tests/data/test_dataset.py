@@ -259,3 +259,38 @@ def test_flat_map_interleave_take_while_shard():
     assert values(Dataset.range(10).shard(3, 1)) == [1, 4, 7]
     with pytest.raises(TypeError, match="flat_map: the function must return a Dataset"):
         list(Dataset.range(2).flat_map(lambda x: x))
+
+
+def test_guide_time_series_windows():
+    range_ds = tf.data.Dataset.range(100000)
+    window_size = 5
+    windows = range_ds.window(window_size, shift=1)
+    firsts = [[int(v) for v in sub_ds] for sub_ds in windows.take(2)]
+    assert firsts == [[0, 1, 2, 3, 4], [1, 2, 3, 4, 5]]
+    flat = [int(x) for x in windows.flat_map(lambda x: x).take(7)]
+    assert flat == [0, 1, 2, 3, 4, 1, 2]
+
+    def make_window_dataset(ds, window_size=5, shift=1, stride=1):
+        windows = ds.window(window_size, shift=shift, stride=stride)
+
+        def sub_to_batch(sub):
+            return sub.batch(window_size, drop_remainder=True)
+        return windows.flat_map(sub_to_batch)
+    ds = make_window_dataset(range_ds, window_size=10, shift=5, stride=3)
+    examples = [example.numpy().tolist() for example in ds.take(2)]
+    assert examples == [list(range(0, 30, 3)), list(range(5, 35, 3))]
+
+    def dense_1_step(batch):
+        return batch[:-1], batch[1:]
+    features, labels = next(iter(ds.map(dense_1_step)))
+    assert features.shape == (9,) and labels.numpy()[0] == 3
+    tail = [[int(v) for v in w] for w in Dataset.range(7).window(3, shift=3)]
+    assert tail == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_text_line_dataset(tmp_path):
+    path = tmp_path / "lines.csv"
+    path.write_bytes(b"survived,sex\n0,male\r\n1,female\n")
+    lines = tf.data.TextLineDataset(str(path))
+    assert [line.numpy() for line in lines] == [b"survived,sex", b"0,male", b"1,female"]
+    assert values(lines.skip(1).take(1)) == [b"0,male"]

@@ -107,3 +107,21 @@ def test_prefetch_hands_errors_over_and_stops_when_abandoned():
         if t.name == "tapeflow-prefetch":
             t.join(timeout=5)
     assert threading.active_count() <= before
+
+
+def test_batches_kept_by_the_caller_are_never_overwritten():
+    """Shuffled batches are gathered into reused buffers only once nothing refers to
+    them: batches kept in a list (or their tensors) stay intact."""
+    x = np.arange(400.0).reshape(200, 2)
+    ds = Dataset.from_tensor_slices((x, np.arange(200))).shuffle(200, seed=4).batch(16)
+    kept = list(ds.as_numpy_iterator())
+    tensors = [b for b in ds]
+    for batches in (kept, [tuple(t.numpy() for t in b) for b in tensors]):
+        for bx, by in batches:
+            np.testing.assert_array_equal(bx, x[by])
+        assert sorted(np.concatenate([by for _, by in batches]).tolist()) == list(range(200))
+    ids = set()
+    for bx, _ in ds.as_numpy_iterator():
+        ids.add(id(bx))
+        del bx
+    assert len(ids) < 12  # 13 batches, 12 full ones gathered into a few reused buffers

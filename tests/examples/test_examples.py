@@ -121,6 +121,13 @@ def test_ch8_convnet(tmp_path):
     assert number(r"test_acc: ([.\d]+)", out) >= 0.9
 
 
+def test_fashion_mnist_convnet(tmp_path):
+    out = run_example("fashion_mnist_convnet", tmp_path)
+    assert "data_augmentation (Sequential)  │ (None, 28, 28, 1)" in out
+    assert "Total params: 104,202 (407.04 KB)" in out
+    assert number(r"test_acc: ([.\d]+)", out) >= 0.5
+
+
 def test_fashion_mnist(tmp_path):
     out = run_example("fashion_mnist", tmp_path, "--validation-split", "0.1", "--plot",
                       "history.png")

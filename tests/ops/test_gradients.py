@@ -146,6 +146,20 @@ CASES = {
     # keras.losses: mean squared error over the last axis, fused
     "keras_mean_squared_error": [((R(2, 3), R(2, 3)), {}), ((R(4), R(4)), {}),
                                  ((R(), R()), {})],
+    # keras.losses: the regression, probabilistic and hinge losses, fused (ops/losses.py);
+    # inputs kept away from kinks and clips (0/1 hinge labels are a discrete rule: the
+    # central difference of y_true needs other labels)
+    "keras_mean_absolute_error": [((R(2, 3), R(2, 3)), {})],
+    "keras_mean_absolute_percentage_error": [((R(2, 3, lo=0.5, hi=2), R(2, 3)), {}),
+                                             ((R(2, 3, lo=-2, hi=-0.5), R(2, 3)), {})],
+    "keras_mean_squared_logarithmic_error": [((R(2, 3, lo=0.1, hi=2), R(2, 3, lo=0.1, hi=2)),
+                                              {})],
+    "keras_log_cosh": [((R(2, 3), R(2, 3)), {})],
+    "keras_kl_divergence": [((R(2, 3, lo=0.1, hi=0.9), R(2, 3, lo=0.1, hi=0.9)), {})],
+    "keras_poisson": [((R(2, 3, lo=0, hi=2), R(2, 3, lo=0.1, hi=2)), {})],
+    "keras_hinge": [((R(2, 3, lo=-1, hi=1), R(2, 3, lo=-0.5, hi=0.5)), dict(squared=q))
+                    for q in (False, True)],
+    "keras_categorical_hinge": [((R(2, 3, lo=0, hi=1), R(2, 3)), {})],
     # keras.losses: Huber (quadratic inside delta, linear beyond), fused
     "keras_huber": [((R(2, 3), R(2, 3)), dict(delta=d)) for d in (0.5, 1.0, 3.0)],
     # keras.losses: binary cross-entropy, mean over an axis, on probabilities or logits
@@ -161,7 +175,28 @@ CASES = {
     "resize_separable": [((R(2, 3, 4, 2),), dict(mats=(
         (1, IMG.resize_weights(3, 5, "bilinear")), (2, IMG.resize_weights(4, 2, "bilinear"))))),
         ((R(1, 4, 3, 1),), dict(mats=((1, IMG.resize_weights(4, 7, "nearest")),)))],
+    # ops/augment.py: transforms applied with drawn parameters (differentiable in images)
+    "flip_images": [((R(3, 2, 3, 1), np.array([0.2, 0.7, 0.5])), dict(axes=(2,))),
+                    ((R(2, 2, 3, 2), np.array([0.1, 0.9])), dict(axes=(1, 2)))],
+    "affine_images": [((R(2, 4, 5, 2), p), dict(kind=k, interpolation="bilinear", fill_mode=f,
+                                                fill_value=0.5))
+                      for k, p, f in (("rotation", np.array([[17.0], [-40.0]]), "reflect"),
+                                      ("zoom", np.array([[0.8, 1.3], [1.1, 0.7]]), "constant"),
+                                      ("translation", np.array([[1.3, -0.6], [-2.2, 0.4]]),
+                                       "wrap"))],
+    "contrast_images": [((R(2, 3, 3, 2, lo=0.1, hi=0.9),
+                          np.array([1.2, 0.7]).reshape(2, 1, 1, 1)),
+                         dict(low=0.0, high=1.0, axes=(1, 2))),
+                        ((R(1, 2, 3, 1), np.array([3.0]).reshape(1, 1, 1, 1)),
+                         dict(low=-1.0, high=1.0, axes=(1, 2)))],
+    "crop_window": [((R(2, 4, 5, 1), np.array([1.0, 2.0])), dict(size=(2, 3), axes=(1, 2)))],
 }
+
+
+# inputs that an op documents as not differentiated (its VJP returns None for them): the
+# drawn augmentation parameters; the check asserts None there instead of comparing
+NOT_DIFFERENTIATED = {"affine_images": {1}, "contrast_images": {1}, "flip_images": {1},
+                      "crop_window": {1}}
 
 
 def _check(op, inputs, attrs, rtol=1e-5, atol=1e-6):
@@ -181,8 +216,8 @@ def _check(op, inputs, attrs, rtol=1e-5, atol=1e-6):
 
     h = 1e-2 if attrs.get("dtype") == np.float32 else 1e-6  # f32 output: wider step
     for i, x in enumerate(inputs):
-        if np.asarray(x).dtype.kind != "f":
-            assert grads[i] is None, f"{op.name}: integer input {i} got a gradient"
+        if np.asarray(x).dtype.kind != "f" or i in NOT_DIFFERENTIATED.get(op.name, ()):
+            assert grads[i] is None, f"{op.name}: input {i} got a gradient"
             continue
         numeric = np.zeros(np.shape(x))
         for idx in np.ndindex(*np.shape(x)):

@@ -34,7 +34,8 @@ def __getattr__(name):
     if name in _SAVING:
         from tapeflow.keras.saving import checkpoint
         return getattr(checkpoint, name)
-    raise AttributeError(f"module 'tapeflow.keras.callbacks' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

@@ -20,3 +20,8 @@ from .sources import DatasetUnavailableError
 __all__ = ["DatasetUnavailableError", "IDXFormatError", "UnsafePickleError",
            "boston_housing", "california_housing", "cifar10", "cifar100", "fashion_mnist",
            "imdb", "mnist", "reuters"]
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

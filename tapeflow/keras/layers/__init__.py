@@ -23,7 +23,9 @@ from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Min
                                          multiply, subtract)
 from tapeflow.keras.layers.embedding import Embedding
 from tapeflow.keras.layers.layer_normalization import LayerNormalization
-from tapeflow.keras.layers.preprocessing import Normalization
+from tapeflow.keras.layers.preprocessing import (CenterCrop, Normalization, RandomContrast,
+                                                 RandomCrop, RandomFlip, RandomRotation,
+                                                 RandomTranslation, RandomZoom, Resizing)
 from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
                                              ZeroPadding2D)
 from tapeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
@@ -38,7 +40,9 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "Maximum", "Minimum", "Concatenate", "add", "subtract", "multiply", "average",
            "maximum", "minimum", "concatenate", "BatchNormalization", "serialize",
            "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
-           "RepeatVector", "LayerNormalization", "Embedding", "Normalization",
+           "RepeatVector", "LayerNormalization", "Embedding", "Normalization", "Resizing",
+           "CenterCrop", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
+           "RandomContrast", "RandomCrop",
            "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
            "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
            "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
@@ -54,3 +58,8 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, Averag
                                               AveragePooling2D)
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

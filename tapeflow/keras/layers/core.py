@@ -191,6 +191,9 @@ class Rescaling(Layer):
         super().__init__(**kwargs)
         self.scale, self.offset = scale, offset
 
+    def build(self, input_shape):  # no weights; Keras 3 saves a build_config for it
+        pass
+
     def call(self, inputs):
         x = inputs
         if x._value.dtype != self._np_dtype:  # integer pixels: compute in float32

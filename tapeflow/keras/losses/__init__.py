@@ -104,3 +104,8 @@ def get(identifier):
     raise ValueError(f"Could not interpret loss identifier: {identifier!r}. Pass a loss name "
                      f"such as 'sparse_categorical_crossentropy', a Loss instance or class, "
                      f"or a function f(y_true, y_pred).")
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -1,8 +1,7 @@
 """Regression, probabilistic and hinge losses as per-sample functions.
 
-Each is composed from tapeflow ops, so its gradient comes from the op registry; mean
-squared error and Huber are single fused ops (:mod:`tapeflow.ops.losses`) whose NumPy
-forward the metrics call too.
+Each is one fused op of :mod:`tapeflow.ops.losses` (a NumPy forward with its VJP beside
+it, in the registry) whose forward the metrics call too, so each formula is written once.
 ``y_true`` and ``y_pred`` get Keras's rank fix ((n,) against (n, 1) is fine) and must
 then have the same shape; a mismatch names both shapes instead of broadcasting.
 
@@ -13,11 +12,9 @@ Example:
 import numpy as np
 
 from tapeflow.keras.api_export import keras_export
-from tapeflow.keras.losses.loss import EPSILON, as_float_tensor, squeeze_or_expand_to_same_rank
-from tapeflow.ops import array as array_ops
+from tapeflow.keras.losses.loss import as_float_tensor, squeeze_or_expand_to_same_rank
 from tapeflow.ops import losses as loss_ops
 from tapeflow.ops import math as math_ops
-from tapeflow.ops import nn as nn_ops
 from tapeflow.ops.registry import value_read
 from tapeflow.tensor import Tensor
 
@@ -68,7 +65,7 @@ def mean_absolute_error(y_true, y_pred):
         array([0.75], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_error")
-    return math_ops.reduce_mean(math_ops.abs(math_ops.subtract(yt, yp)), axis=-1)
+    return loss_ops.mean_absolute_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -80,8 +77,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
         array([37.5], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "mean_absolute_percentage_error")
-    ratio = math_ops.divide(math_ops.subtract(yt, yp), math_ops.maximum(math_ops.abs(yt), EPSILON))
-    return math_ops.multiply(math_ops.reduce_mean(math_ops.abs(ratio), axis=-1), 100.0)
+    return loss_ops.mean_absolute_percentage_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -93,9 +89,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
         1.0
     """
     yt, yp = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
-    first = math_ops.log(math_ops.add(math_ops.maximum(yp, EPSILON), 1.0))
-    second = math_ops.log(math_ops.add(math_ops.maximum(yt, EPSILON), 1.0))
-    return math_ops.reduce_mean(math_ops.square(math_ops.subtract(first, second)), axis=-1)
+    return loss_ops.mean_squared_logarithmic_error(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -121,10 +115,7 @@ def log_cosh(y_true, y_pred):
         0.2169
     """
     yt, yp = _pair(y_true, y_pred, "log_cosh")
-    x = math_ops.subtract(yp, yt)
-    val = math_ops.subtract(math_ops.add(x, nn_ops.softplus(math_ops.multiply(x, -2.0))),
-                            float(np.log(2.0)))
-    return math_ops.reduce_mean(val, axis=-1)
+    return loss_ops.log_cosh(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -136,10 +127,7 @@ def kl_divergence(y_true, y_pred):
         0.14384
     """
     yt, yp = _pair(y_true, y_pred, "kl_divergence")
-    yt = array_ops.clip_by_value(yt, EPSILON, 1.0)
-    yp = array_ops.clip_by_value(yp, EPSILON, 1.0)
-    return math_ops.reduce_sum(math_ops.multiply(yt, math_ops.log(math_ops.divide(yt, yp))),
-                               axis=-1)
+    return loss_ops.kl_divergence(yt, yp)
 
 
 @keras_export("keras.losses")
@@ -151,17 +139,13 @@ def poisson(y_true, y_pred):
         1.71828
     """
     yt, yp = _pair(y_true, y_pred, "poisson")
-    log_pred = math_ops.log(math_ops.add(yp, EPSILON))
-    return math_ops.reduce_mean(math_ops.subtract(yp, math_ops.multiply(yt, log_pred)), axis=-1)
+    return loss_ops.poisson(yt, yp)
 
 
-def _hinge_labels(yt):
-    """Keras converts 0/1 labels to -1/1 (only when every label is 0 or 1)."""
+def _hinge_labels_read():
+    """Keras's 0/1 -> -1/1 label rule looks at the labels' values: a traced step stays
+    eager (the op itself applies the rule to each batch)."""
     value_read("hinge: the 0/1 -> -1/1 label rule looks at the labels")
-    v = yt._value
-    if np.all((v == 0) | (v == 1)):
-        return math_ops.subtract(math_ops.multiply(yt, 2.0), 1.0)
-    return yt
 
 
 @keras_export("keras.losses")
@@ -173,9 +157,8 @@ def hinge(y_true, y_pred):
         array([0.35], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "hinge")
-    yt = _hinge_labels(yt)
-    margin = math_ops.subtract(1.0, math_ops.multiply(yt, yp))
-    return math_ops.reduce_mean(math_ops.maximum(margin, 0.0), axis=-1)
+    _hinge_labels_read()
+    return loss_ops.hinge(yt, yp, squared=False)
 
 
 @keras_export("keras.losses")
@@ -187,9 +170,8 @@ def squared_hinge(y_true, y_pred):
         0.245
     """
     yt, yp = _pair(y_true, y_pred, "squared_hinge")
-    yt = _hinge_labels(yt)
-    margin = math_ops.maximum(math_ops.subtract(1.0, math_ops.multiply(yt, yp)), 0.0)
-    return math_ops.reduce_mean(math_ops.square(margin), axis=-1)
+    _hinge_labels_read()
+    return loss_ops.hinge(yt, yp, squared=True)
 
 
 @keras_export("keras.losses")
@@ -202,6 +184,4 @@ def categorical_hinge(y_true, y_pred):
         array([1.2], dtype=float32)
     """
     yt, yp = _pair(y_true, y_pred, "categorical_hinge")
-    pos = math_ops.reduce_sum(math_ops.multiply(yt, yp), axis=-1)
-    neg = math_ops.reduce_max(math_ops.multiply(math_ops.subtract(1.0, yt), yp), axis=-1)
-    return math_ops.maximum(math_ops.add(math_ops.subtract(neg, pos), 1.0), 0.0)
+    return loss_ops.categorical_hinge(yt, yp)

@@ -145,3 +145,8 @@ def resolve_accuracy(y_true, y_pred, name="accuracy"):
     if len(t_shape) < len(p_shape) or (t_last == 1 and p_last is not None and p_last > 1):
         return SparseCategoricalAccuracy(name=name)
     return CategoricalAccuracy(name=name)
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

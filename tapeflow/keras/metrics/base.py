@@ -20,7 +20,7 @@ from tapeflow.keras._objects import deserialize_function, serialize_object
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.metrics.kernels import FUNCTIONS, kernel_for, same_rank  # noqa: F401
 from tapeflow.keras.utils.naming import auto_name
-from tapeflow.tensor import Tensor, Variable
+from tapeflow.tensor import Tensor, Variable, effect
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "as_array", "same_rank"]
 
@@ -39,6 +39,15 @@ class Metric:
         name: the metric's name (snake_case of the class by default).
         dtype: the result dtype (float32).
     """
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's update_state / result / reset_state are effects: a tf.function
+        replays them as calls (tapeflow.tensor.effect)."""
+        super().__init_subclass__(**kwargs)
+        for name in _EFFECTS:
+            method = cls.__dict__.get(name)
+            if method is not None and not hasattr(method, "effect_of"):
+                setattr(cls, name, effect(method))
 
     def __init__(self, name=None, dtype=None):
         self.name = name or auto_name(type(self))
@@ -87,6 +96,11 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+_EFFECTS = ("update_state", "result", "reset_state", "__call__")
+for _name in _EFFECTS:
+    setattr(Metric, _name, effect(Metric.__dict__[_name]))
 
 
 def add_to(variable, amount):

@@ -30,4 +30,5 @@ def __getattr__(name):
     # saving entry points live in tapeflow.keras.saving (written separately)
     if name in ("load_model", "save_model", "model_from_json"):
         return getattr(importlib.import_module("tapeflow.keras.saving"), name)
-    raise AttributeError(f"module 'tapeflow.keras.models' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -49,10 +49,12 @@ def adjust_input_rank(x, ref_shape, model_name):
         return array_ops.squeeze(x, axis=-1)
     if rank == ref_rank - 1 and ref_shape[-1] == 1:
         return array_ops.expand_dims(x, axis=-1)
+    hint = " A tf.data.Dataset must be batched: add .batch(32)." \
+        if rank == ref_rank - 1 else ""
     raise ValueError(f'Invalid input shape for model "{model_name}": expected shape '
                      f'{tuple(ref_shape)}, but the input has the incompatible shape '
                      f'{tuple(x.shape)}. Reshape the data to {tuple(ref_shape)} (None is '
-                     f'the batch axis).')
+                     f'the batch axis).{hint}')
 
 
 

@@ -17,7 +17,7 @@ Example:
     >>> ops.fft(x)
     Traceback (most recent call last):
         ...
-    tapeflow.keras.ops.NotProvidedError: tapeflow does not provide keras.ops.fft yet. ...
+    tapeflow._missing.NotProvidedError: tapeflow does not provide keras.ops.fft yet. ...
 """
 from tapeflow.keras.ops import core, math, nn, numpy
 from tapeflow.keras.ops.core import *  # noqa: F401,F403
@@ -69,18 +69,14 @@ KERAS_OPS = frozenset("""
 """.split())
 
 
-class NotProvidedError(NotImplementedError, AttributeError):
-    """A Keras 3 op that tapeflow does not provide yet."""
-
-
 def __getattr__(name):
+    from tapeflow._missing import NotProvidedError, attribute_error
     if name in KERAS_OPS:
         raise NotProvidedError(
-            f"tapeflow does not provide keras.ops.{name} yet. The ops it provides are "
-            f"listed by dir(keras.ops); write this step with those (or with NumPy on "
+            f"tapeflow does not provide keras.ops.{name} yet. dir(keras.ops) lists the "
+            f"ops it provides; write this step with those (or with NumPy on "
             f"ops.convert_to_numpy(x) where no gradient is needed).")
-    raise AttributeError(f"module 'keras.ops' has no attribute {name!r} (not a Keras 3 "
-                         f"op either; see dir(keras.ops) for what tapeflow provides)")
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

@@ -67,3 +67,8 @@ def get(identifier):
         return identifier()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Pass a name "
                      f"such as 'rmsprop' or 'adam', or an optimizer instance.")
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

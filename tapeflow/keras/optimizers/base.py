@@ -33,7 +33,7 @@ from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.utils.naming import auto_name
 from tapeflow.keras.optimizers.clipping import clip_gradients
 from tapeflow.keras.optimizers import schedules
-from tapeflow.tensor import Tensor, Variable
+from tapeflow.tensor import Tensor, Variable, effect
 
 __all__ = ["Optimizer"]
 
@@ -204,6 +204,7 @@ class Optimizer:
         return self._index[id(variable)]
 
     # ----------------------------------------------------------------------- apply
+    @effect
     def apply_gradients(self, grads_and_vars):
         """Apply ``zip(grads, vars)``; ``None`` gradients are skipped. Returns iterations."""
         pairs = list(grads_and_vars)
@@ -212,6 +213,7 @@ class Optimizer:
             self.apply(list(grads), list(variables))
         return self._iterations
 
+    @effect
     def apply(self, grads, trainable_variables=None):
         """Update ``trainable_variables`` (the built list when omitted) from ``grads``."""
         grads = list(grads)

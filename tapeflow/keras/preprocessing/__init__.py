@@ -14,3 +14,8 @@ from tapeflow.keras.preprocessing import image, sequence
 from tapeflow.keras.utils.timeseries_utils import timeseries_dataset_from_array
 
 __all__ = ["image", "sequence", "timeseries_dataset_from_array"]
+
+
+def __getattr__(name):
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)

@@ -51,7 +51,8 @@ def __getattr__(name):
     if name in _LAZY:
         module = importlib.import_module(f"tapeflow.keras.saving.{_LAZY[name]}")
         return getattr(module, name)
-    raise AttributeError(f"module 'tapeflow.keras.saving' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

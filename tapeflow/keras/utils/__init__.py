@@ -37,7 +37,8 @@ def __getattr__(name):
     # file_utils (downloads) and the progress bar are imported only when asked for.
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'tapeflow.keras.utils' has no attribute {name!r}")
+    from tapeflow._missing import attribute_error
+    raise attribute_error(__name__, name)
 
 
 def __dir__():

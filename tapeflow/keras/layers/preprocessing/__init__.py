@@ -6,6 +6,11 @@ Example:
     >>> Normalization(mean=2.0, variance=4.0)(np.array([[4.0]])).numpy()
     array([[1.]], dtype=float32)
 """
+from tapeflow.keras.layers.preprocessing.augmentation import (RandomContrast, RandomCrop,
+                                                              RandomFlip, RandomRotation,
+                                                              RandomTranslation, RandomZoom)
+from tapeflow.keras.layers.preprocessing.image import CenterCrop, Resizing
 from tapeflow.keras.layers.preprocessing.normalization import Normalization
 
-__all__ = ["Normalization"]
+__all__ = ["Normalization", "Resizing", "CenterCrop", "RandomFlip", "RandomRotation",
+           "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop"]

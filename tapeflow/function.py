@@ -1,0 +1,313 @@
+"""``tf.function``: trace a Python function, then replay it as a straight-line program.
+
+For each input signature (the structure of the arguments, the shapes and dtypes of
+their tensors and arrays, the values of their Python scalars) the decorated function
+runs eagerly under a :class:`tapeflow.trace.Trace`, which records every op call, every
+``GradientTape.gradient`` call (from the tape's own backward plan) and every *effect*
+(``optimizer.apply_gradients``, a metric's ``update_state`` / ``result``, a Variable's
+``assign``, ``tf.print``). When two consecutive traces are the same computation, later
+calls replay the program: the forwards, the VJPs and the effects, in order, as one
+generated Python function (see :func:`tapeflow.autograph.to_code`), skipping the layer
+calls, argument checks and tape bookkeeping around them. A custom train step
+(GradientTape + ``optimizer.apply_gradients`` + metric updates) then runs at ``fit``'s
+speed.
+
+Python side effects behave as TensorFlow documents: a ``print`` runs while tracing
+only (the first two calls of a signature), ``tf.print`` at every call. A function that
+cannot be replayed (it looked at a tensor's value in Python, drew NumPy random numbers,
+or computed something else that changes between calls outside the ops) runs eagerly
+and says why once, in a warning that names the op or value.
+
+Example:
+    >>> import tapeflow as tf
+    >>> v = tf.Variable(1.0)
+    >>> @tf.function
+    ... def step(x):
+    ...     with tf.GradientTape() as tape:
+    ...         loss = (v * x - 3.0) ** 2
+    ...     v.assign_sub(0.1 * tape.gradient(loss, v))
+    ...     return loss
+    >>> [round(float(step(tf.constant(2.0))), 4) for _ in range(4)]
+    [1.0, 0.04, 0.0016, 0.0001]
+    >>> step.experimental_get_tracing_count()
+    1
+"""
+import functools
+import inspect
+import warnings
+import weakref
+
+import numpy as np
+
+from tapeflow.function_program import (build_function_program, same_function_program,
+                                        structure_of)
+from tapeflow.tape import flatten, pack_like
+from tapeflow.tensor import STATE, Tensor, TensorShape, Variable, convert_to_tensor
+from tapeflow.trace import Trace
+
+__all__ = ["function", "Function", "TensorSpec"]
+
+_MAX_TRACES = 3        # traced calls per signature before giving up on a replay
+_MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
+
+
+class TensorSpec:
+    """The shape and dtype of a tensor argument, as in ``tf.function(input_signature=)``.
+
+    Args:
+        shape: dimensions, ``None`` for any size.
+        dtype: the dtype (float32 by default).
+        name: an optional label.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> spec = tf.TensorSpec(shape=[None, 3], dtype=tf.float32)
+        >>> spec.is_compatible_with(tf.zeros((5, 3))), spec
+        (True, TensorSpec(shape=(None, 3), dtype=tf.float32, name=None))
+    """
+
+    def __init__(self, shape, dtype="float32", name=None):
+        from tapeflow import dtypes
+        self.shape = TensorShape(shape)
+        self.dtype = dtypes.as_dtype(dtype)
+        self.name = name
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        """The spec of ``tensor``'s shape and dtype."""
+        return cls(tensor.shape, tensor.dtype, name)
+
+    def is_compatible_with(self, value):
+        """True if ``value`` (a tensor, array or spec) has a matching dtype and shape."""
+        shape = TensorShape(getattr(value, "shape", np.shape(value)))
+        dtype = getattr(value, "dtype", None)
+        from tapeflow import dtypes
+        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
+            return False
+        return len(shape) == len(self.shape) and all(
+            a is None or b is None or a == b for a, b in zip(self.shape, shape))
+
+    def __eq__(self, other):
+        return isinstance(other, TensorSpec) and (self.shape, self.dtype, self.name) == \
+            (other.shape, other.dtype, other.name)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
+
+
+class _Signature:
+    """What is known about one input signature: traces so far, the program, or why not."""
+
+    __slots__ = ("traces", "last", "program", "why")
+
+    def __init__(self):
+        self.traces, self.last, self.program, self.why = 0, None, None, None
+
+
+class Function:
+    """A traced-and-replayed Python function: what ``tf.function`` returns.
+
+    Args:
+        python_function: the function to trace.
+        input_signature: optional list of :class:`TensorSpec` (nested like the
+            arguments): calls are checked against it.
+        reduce_retracing, jit_compile, autograph, experimental_*: accepted, as in
+            TensorFlow; tapeflow replays one program per concrete signature.
+    """
+
+    def __init__(self, python_function, input_signature=None, name=None):
+        self.python_function = python_function
+        self.input_signature = None if input_signature is None else list(input_signature)
+        self.name = name or getattr(python_function, "__name__", "function")
+        self._signatures = {}
+        self._warned = set()
+        self._bound = weakref.WeakKeyDictionary()
+        self._latest = None
+        functools.update_wrapper(self, python_function)
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        bound = self._bound.get(obj)
+        if bound is None:
+            bound = self._bound[obj] = Function(
+                self.python_function.__get__(obj, objtype), self.input_signature, self.name)
+        return bound
+
+    def experimental_get_tracing_count(self):
+        """How many input signatures have been traced, as in TensorFlow."""
+        return len(self._signatures)
+
+    def program_code(self):
+        """The source of the latest replayed program (None before one exists)."""
+        return None if self._latest is None else self._latest.source
+
+    def __call__(self, *args, **kwargs):
+        if self.input_signature is not None:
+            args = _check_signature(self.name, self.input_signature, args, kwargs)
+        args, kwargs = _tensors_in(args), _tensors_in(kwargs)
+        leaves = flatten((args, kwargs))
+        key = _key((args, kwargs), leaves)
+        if key is None:
+            return self.python_function(*args, **kwargs)
+        if STATE.recorders:  # an outer tape or trace records the ops: they must run
+            if any(hasattr(r, "_watched") and not r._paused for r in STATE.recorders):
+                self._warn("called while a GradientTape records outside it (the tape "
+                           "needs the function's ops)", key)
+            return self.python_function(*args, **kwargs)
+        sig = self._signatures.get(key)
+        if sig is None:
+            if len(self._signatures) >= _MAX_SIGNATURES:
+                self._warn("more than 16 input signatures", key)
+                return self.python_function(*args, **kwargs)
+            sig = self._signatures[key] = _Signature()
+        feeds = [t for t in leaves if t.__class__ is Tensor]
+        if sig.program is not None:
+            return sig.program.run([t._value for t in feeds])
+        if sig.why is not None:
+            return self.python_function(*args, **kwargs)
+        return self._trace(sig, key, args, kwargs, feeds)
+
+    def _trace(self, sig, key, args, kwargs, feeds):
+        sig.traces += 1
+        with Trace(effects=True) as trace:
+            result = self.python_function(*args, **kwargs)
+        program = None if trace.escaped else build_function_program(trace, feeds, result)
+        if program is not None and sig.last is not None and \
+                same_function_program(sig.last, program):
+            sig.program, sig.last = program, None
+            self._latest = program
+        elif trace.escaped and sig.traces > 1 or sig.traces >= _MAX_TRACES:
+            sig.why = trace.escaped or (
+                "two traced calls computed different programs (a constant computed "
+                "outside the ops, such as a NumPy value or a new tf.constant array, or a "
+                "Python branch changed between calls)" if program is not None else
+                "its result is not made of tensors computed inside it")
+            sig.last = None
+            self._warn(sig.why, key)
+        else:
+            sig.last = program
+        return result
+
+    def _warn(self, why, key):
+        if why in self._warned:
+            return
+        self._warned.add(why)
+        warnings.warn(f"tf.function {self.name!r} runs eagerly (no replay) for inputs "
+                      f"{_describe(key)}: {why}.", RuntimeWarning, stacklevel=4)
+
+
+def function(func=None, input_signature=None, autograph=True, jit_compile=None,
+             reduce_retracing=False, experimental_relax_shapes=None, name=None, **kwargs):
+    """Decorate a function (or method) so that it is traced once per input signature
+    and then replayed as a straight-line program (see the module docstring).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+        ... def double(x):
+        ...     return x * 2.0
+        >>> double(tf.constant([1.0, 2.0])).numpy()
+        array([2., 4.], dtype=float32)
+    """
+    if func is None:
+        return lambda f: Function(f, input_signature, name)
+    return Function(func, input_signature, name)
+
+
+def _tensors_in(structure):
+    """Arrays (and tensors) among the arguments become tensors, as tf.function does."""
+    if isinstance(structure, np.ndarray):
+        return convert_to_tensor(structure)
+    if isinstance(structure, dict):
+        return {k: _tensors_in(v) for k, v in structure.items()}
+    if type(structure) in (list, tuple):
+        return type(structure)(_tensors_in(v) for v in structure)
+    return structure
+
+
+def _key(structure, leaves):
+    """Hashable structure + shapes/dtypes of tensors + Python values, or None."""
+    key = [structure_of(structure)]
+    for leaf in leaves:
+        if leaf.__class__ is Tensor:
+            key.append((leaf._value.shape, leaf._value.dtype.str))
+        elif isinstance(leaf, Variable):
+            key.append(("variable", id(leaf)))
+        elif leaf is None or isinstance(leaf, (bool, int, float, str, np.generic)):
+            key.append((type(leaf).__name__, leaf))
+        else:
+            try:
+                hash(leaf)
+            except TypeError:
+                return None
+            key.append(("object", id(leaf)))
+    return tuple(key)
+
+
+def _describe(key):
+    parts = []
+    for item in key[1:]:
+        if isinstance(item[0], tuple):
+            parts.append(f"tensor{item[0]} {np.dtype(item[1]).name}")
+        else:
+            parts.append(f"{item[0]} {item[1]!r}"[:40])
+    return "(" + ", ".join(parts) + ")"
+
+
+def _check_signature(name, signature, args, kwargs):
+    """``args`` (+ keyword arguments in order) checked against ``input_signature``."""
+    if kwargs:
+        args = args + tuple(kwargs.values())
+        kwargs.clear()
+    expected = _spec_text(signature)
+    received = _spec_text(list(args))
+    if len(args) != len(signature) or structure_of(list(args)) != structure_of(signature):
+        raise TypeError(f"tf.function {name!r}: the arguments do not match its "
+                        f"input_signature: expected {expected}, received {received}.")
+    for spec, value in zip(flatten(signature), flatten(list(args))):
+        if not isinstance(value, (Tensor, np.ndarray, int, float, list)):
+            raise TypeError(f"tf.function {name!r}: expected a tensor for {spec}, received "
+                            f"{type(value).__name__} {value!r:.40}.")
+        tensor = convert_to_tensor(value, dtype=spec.dtype) if not isinstance(
+            value, Tensor) else value
+        if not spec.is_compatible_with(tensor):
+            raise ValueError(f"tf.function {name!r}: an argument does not match its "
+                             f"input_signature: expected {expected}, received {received}.")
+    return args
+
+
+def _spec_text(structure):
+    def one(x):
+        if isinstance(x, TensorSpec):
+            return f"TensorSpec{tuple(x.shape)} {x.dtype.name}"
+        if isinstance(x, (Tensor, np.ndarray)):
+            return f"tensor{tuple(x.shape)} {x.dtype.name}"
+        if isinstance(x, (list, tuple)):
+            return "[" + ", ".join(one(y) for y in x) + "]"
+        if isinstance(x, dict):
+            return "{" + ", ".join(f"{k!r}: {one(v)}" for k, v in x.items()) + "}"
+        return f"{type(x).__name__} {x!r:.20}"
+    return one(structure)
+
+
+def to_code(func, recursive=True, experimental_optional_features=None):
+    """The code tapeflow runs for ``func``: the generated straight-line program of a
+    traced :class:`Function` (after two calls), else the Python source, as
+    ``tf.autograph.to_code`` shows what TensorFlow converted.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> @tf.function
+        ... def f(x):
+        ...     return tf.square(x) + 1.0
+        >>> _ = [f(tf.constant([1.0, 2.0])) for _ in range(3)]
+        >>> print(tf.autograph.to_code(f).splitlines()[0])
+        def replay(feeds):
+    """
+    if isinstance(func, Function) and func.program_code() is not None:
+        return func.program_code()
+    target = func.python_function if isinstance(func, Function) else func
+    return inspect.getsource(target)
