@@ -398,6 +398,25 @@ class Variable(Tensor):
         """
         return self._value
 
+    def rebind_buffer(self, array):
+        """Back the variable by ``array`` from now on: a NumPy array of the same shape
+        and dtype, such as a view of one flat buffer that an optimizer updates in a
+        single pass (``optimizers/packing.py``). The current values are not copied.
+
+        Example:
+            >>> import numpy as np, tapeflow as tf
+            >>> v, flat = tf.Variable([1.0, 2.0]), np.zeros(3, np.float32)
+            >>> v.rebind_buffer(flat[:2]); flat[:2] = 5; v.numpy()
+            array([5., 5.], dtype=float32)
+        """
+        array = np.asarray(array)
+        if array.shape != self._value.shape or array.dtype != self._value.dtype:
+            raise ValueError(
+                f"Variable '{self.name}'.rebind_buffer: expected an array of shape "
+                f"{self._value.shape} and dtype {self._value.dtype}; got shape {array.shape}, "
+                f"dtype {array.dtype}. Make the new buffer with np.empty_like(v.array).")
+        self._value = array
+
     def numpy(self):
         """A copy of the current value (later assignments do not change it); a NumPy
         scalar for a 0-d variable."""

@@ -28,7 +28,7 @@ __all__ = ["relu", "relu6", "leaky_relu", "elu", "selu", "sigmoid", "hard_sigmoi
 
 def _x(x):
     # Python numbers and NumPy arrays become float32 tensors; tensors pass through.
-    return x if hasattr(x, "_value") else to_tensor(x, "float32")
+    return x if hasattr(x, "array") else to_tensor(x, "float32")
 
 
 @keras_export("keras.activations")

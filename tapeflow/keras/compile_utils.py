@@ -25,7 +25,7 @@ __all__ = ["CompileLoss", "CompileMetrics", "output_names_for"]
 
 
 def _np(v):
-    return v._value if isinstance(v, Tensor) else v
+    return v.array if isinstance(v, Tensor) else v
 
 
 def _shape(v):

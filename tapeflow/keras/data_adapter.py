@@ -75,7 +75,7 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 def batch_size_of(x):
     """The number of samples in a batch ``x`` (a tensor, array or structure of them)."""
     leaf = flatten(x)[0]
-    shape = np.shape(leaf._value if isinstance(leaf, Tensor) else leaf)
+    shape = np.shape(leaf.array if isinstance(leaf, Tensor) else leaf)
     return shape[0] if shape else 1
 
 
@@ -105,7 +105,7 @@ def is_array_data(x):
 
 
 def _to_numpy(v, float_dtype):
-    arr = v._value if isinstance(v, Tensor) else np.asarray(v)
+    arr = v.array if isinstance(v, Tensor) else np.asarray(v)
     if not isinstance(arr, np.ndarray):
         arr = np.asarray(arr)
     if arr.dtype.kind == "f" and arr.dtype != float_dtype:
@@ -174,7 +174,7 @@ def class_weight_to_sample_weights(y, class_weight):
         >>> class_weight_to_sample_weights(np.array([0, 1, 2, 1]), {1: 5.0})
         array([1., 5., 1., 5.], dtype=float32)
     """
-    labels = np.asarray(y._value if isinstance(y, Tensor) else y)
+    labels = np.asarray(y.array if isinstance(y, Tensor) else y)
     if labels.ndim > 1:
         labels = labels.argmax(axis=-1) if labels.shape[-1] != 1 else labels[..., 0]
     labels = np.round(labels).astype(np.int64)
@@ -429,7 +429,7 @@ class OutputCollector:
         self.n, self.pos, self.structure, self.parts = num_samples, 0, None, None
 
     def add(self, batch_outputs):
-        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v)
+        leaves = [np.asarray(v.array if isinstance(v, Tensor) else v)
                   for v in flatten(batch_outputs)]
         if self.structure is None:
             self.structure = batch_outputs

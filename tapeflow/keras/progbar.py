@@ -98,8 +98,8 @@ class Progbar:
         self.stateful_metrics = set(stateful_metrics or ())
         self._dynamic_display = _interactive()
         self._seen_so_far = 0
-        self._values = {}  # name -> [sum of value*steps, steps]
-        self._values_order = []
+        self.arrays = {}  # name -> [sum of value*steps, steps]
+        self.arrays_order = []
         self._start = time.time()
         self._last_update = 0.0
         self._time_after_first_step = None
@@ -108,17 +108,17 @@ class Progbar:
     # --- bookkeeping --------------------------------------------------------------------
     def _accumulate(self, current, values, finalize):
         for k, v in values:
-            if k not in self._values_order:
-                self._values_order.append(k)
+            if k not in self.arrays_order:
+                self.arrays_order.append(k)
             if finalize or k in self.stateful_metrics:
-                self._values[k] = [v, 1]
+                self.arrays[k] = [v, 1]
             else:
                 steps = max(current - self._seen_so_far, 1)
-                if k in self._values:
-                    self._values[k][0] += v * steps
-                    self._values[k][1] += steps
+                if k in self.arrays:
+                    self.arrays[k][0] += v * steps
+                    self.arrays[k][1] += steps
                 else:
-                    self._values[k] = [v * steps, steps]
+                    self.arrays[k] = [v * steps, steps]
         self._seen_so_far = current
 
     def _estimate_step_duration(self, current, now):
@@ -135,8 +135,8 @@ class Progbar:
 
     def _metrics_text(self):
         parts = []
-        for k in self._values_order:
-            total, count = self._values[k]
+        for k in self.arrays_order:
+            total, count = self.arrays[k]
             try:
                 shown = format_value(float(total) / max(1, count))
             except (TypeError, ValueError):

@@ -122,7 +122,7 @@ class OrthogonalRegularizer(Regularizer):
         xn = math_ops.divide(x, math_ops.maximum(norm, 1e-12))
         prod = math_ops.matmul(xn, transpose(xn))
         n = x.shape[0]
-        off = math_ops.multiply(math_ops.abs(prod), 1.0 - eye(n)._value)
+        off = math_ops.multiply(math_ops.abs(prod), 1.0 - eye(n).array)
         mean = math_ops.divide(math_ops.reduce_sum(off), float(n * (n - 1) or 1))
         return math_ops.multiply(mean, self.factor)
 

@@ -55,5 +55,5 @@ class SingleBatchMethods:
     def predict_on_batch(self, x):
         """The model's outputs for one batch, as NumPy array(s)."""
         outputs = self.predict_step(self._single_batch(x))
-        leaves = [np.asarray(v._value if isinstance(v, Tensor) else v) for v in flatten(outputs)]
+        leaves = [np.asarray(v.array if isinstance(v, Tensor) else v) for v in flatten(outputs)]
         return pack_like(outputs, leaves)

@@ -141,7 +141,7 @@ class TracedTrainStep:
     def _replay(self, sig, data, leaves, variables):
         model = self.model
         try:
-            loss, outputs, grads = sig.program.run([t._value for t in leaves], sig.buffers)
+            loss, outputs, grads = sig.program.run([t.array for t in leaves], sig.buffers)
         except Exception as err:  # noqa: BLE001 - the eager step raises it with full context
             sig.program, sig.eager = None, True
             sig.why = f"the replay raised {type(err).__name__}: {err}"
@@ -160,13 +160,13 @@ class TracedTrainStep:
 def _key(data, leaves):
     """Hashable structure + shapes + dtypes of a batch, or None if it holds non-tensors."""
     if type(data) is tuple and all(t.__class__ is Tensor for t in data):  # (x, y): fast
-        return tuple([(t._value.shape, t._value.dtype) for t in data])
+        return tuple([(t.array.shape, t.array.dtype) for t in data])
     key = []
     for t in leaves:
         if t is None:
             key.append(None)
         elif isinstance(t, Tensor):
-            key.append((t._value.shape, t._value.dtype))
+            key.append((t.array.shape, t.array.dtype))
         else:
             return None
     return _structure(data), tuple(key)

@@ -190,10 +190,10 @@ class Trainer(SingleBatchMethods):
                                  "generator.")
             losses.append(self._compile_loss(y, y_pred, sample_weight))
         for extra in getattr(self, "losses", None) or ():
-            if extra._value.ndim:
+            if extra.array.ndim:
                 extra = math_ops.reduce_sum(extra)
-            if losses and extra._value.dtype != losses[0]._value.dtype:
-                extra = math_ops.cast(extra, losses[0]._value.dtype)
+            if losses and extra.array.dtype != losses[0].array.dtype:
+                extra = math_ops.cast(extra, losses[0].array.dtype)
             losses.append(extra)
         if not losses:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
@@ -214,8 +214,8 @@ class Trainer(SingleBatchMethods):
         ``regularization_losses``), also recorded in the ``loss`` metric."""
         loss = self._compile_loss(y, y_pred, sample_weight)
         for extra in regularization_losses or ():
-            loss = loss + (math_ops.reduce_sum(extra) if extra._value.ndim else extra)
-        self._loss_tracker.update_state(loss._value,
+            loss = loss + (math_ops.reduce_sum(extra) if extra.array.ndim else extra)
+        self._loss_tracker.update_state(loss.array,
                                         sample_weight=data_adapter.batch_size_of(y_pred))
         return loss
 
@@ -256,7 +256,7 @@ class Trainer(SingleBatchMethods):
                            batch_size=None):
         """The end of the default step (shared with its replay, keras/traced_step.py)."""
         self._loss_tracker.update_state(
-            loss._value, sample_weight=batch_size or data_adapter.batch_size_of(x))
+            loss.array, sample_weight=batch_size or data_adapter.batch_size_of(x))
         if variables:
             self.optimizer.apply(grads, variables)
         else:
@@ -283,7 +283,7 @@ class Trainer(SingleBatchMethods):
         cached = getattr(self, "_grad_buffers", None)
         if cached is None or len(cached[0]) != len(variables) or \
                 any(a is not b for a, b in zip(cached[0], variables)):
-            cached = (list(variables), [np.empty_like(v._value) for v in variables])
+            cached = (list(variables), [np.empty_like(v.array) for v in variables])
             _set(self, "_grad_buffers", cached)
         return cached[1]
 
@@ -292,7 +292,7 @@ class Trainer(SingleBatchMethods):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss._value, sample_weight=data_adapter.batch_size_of(x))
+        self._loss_tracker.update_state(loss.array, sample_weight=data_adapter.batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):

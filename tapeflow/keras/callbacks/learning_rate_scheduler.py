@@ -41,7 +41,7 @@ class LearningRateScheduler(Callback):
             learning_rate = self.schedule(epoch, _learning_rate(optimizer))
         except TypeError:  # the one-argument form of older Keras code
             learning_rate = self.schedule(epoch)
-        if hasattr(learning_rate, "_value"):  # a scalar tf.Tensor
+        if hasattr(learning_rate, "array"):  # a scalar tf.Tensor
             learning_rate = float(learning_rate)
         if not isinstance(learning_rate, (float, int, np.floating, np.integer)) or \
                 isinstance(learning_rate, bool):

@@ -12,9 +12,9 @@ __all__ = ["ReduceLROnPlateau"]
 def _learning_rate(optimizer):
     """The optimizer's current learning rate as a float (a schedule is evaluated)."""
     lr = optimizer.learning_rate
-    if callable(lr) and not hasattr(lr, "_value"):
+    if callable(lr) and not hasattr(lr, "array"):
         lr = lr(getattr(optimizer, "iterations", 0))
-    return float(np.asarray(getattr(lr, "_value", lr)))
+    return float(np.asarray(getattr(lr, "array", lr)))
 
 
 class ReduceLROnPlateau(Callback):

@@ -308,7 +308,7 @@ class Layer(LayerCallMixin):
         name = name or "variable"
         build_limits.charge(shape, dtype._np, f"layer {self.name!r} weight {name!r}")
         value = init(shape, dtype=dtype.name)
-        v = Variable(value._value if isinstance(value, Tensor) else np.asarray(value),
+        v = Variable(value.array if isinstance(value, Tensor) else np.asarray(value),
                      trainable=trainable, name=name, dtype=dtype, path=f"{self.name}/{name}",
                      constraint=constraints.get(constraint))
         (self._own_trainable if trainable else self._own_non_trainable).append(v)

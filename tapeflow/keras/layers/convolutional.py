@@ -126,7 +126,7 @@ class BaseConv(Layer):
     def _nhwc(self, inputs):
         """The input as a channels-last 4-D tensor (1-D inputs get a height of 1)."""
         x = inputs
-        if x._value.dtype != self._np_dtype:
+        if x.array.dtype != self._np_dtype:
             x = math_ops.cast(x, self._np_dtype)
         x = to_channels_last(x, self.data_format, self.rank)
         return expand_dims(x, 1) if self.rank == 1 else x
@@ -138,7 +138,7 @@ class BaseConv(Layer):
                 (1,) + self.dilation_rate
         else:
             ksize, strides, dil = self.kernel_size, self.strides, self.dilation_rate
-        pads = resolved_pads(self.padding, x._value.shape[1:3], ksize, strides, dil)
+        pads = resolved_pads(self.padding, x.array.shape[1:3], ksize, strides, dil)
         return strides, pads, dil
 
     def get_config(self):
@@ -178,7 +178,7 @@ class _Conv(BaseConv):
         # bias and activation, in the fused dense op: one matrix product, no temporaries
         cols = _im2col(x, ksize=tuple(kernel.shape[:2]), strides=strides, pads=pads,
                        dilations=dil)
-        n, oh, ow, k = cols._value.shape
+        n, oh, ow, k = cols.array.shape
         fused = _FUSED.get(self.activation) if _hashable(self.activation) else None
         bias = self.bias if self.bias is not None else _zero_bias(self.filters,
                                                                   self._np_dtype)
@@ -277,7 +277,7 @@ class Conv2DTranspose(BaseConv):
 
     def call(self, inputs):
         x = self._nhwc(inputs)
-        n, h, w, _ = x._value.shape
+        n, h, w, _ = x.array.shape
         out_shape = (n,) + self._out_spatial((h, w)) + (self.filters,)
         pads = resolved_pads(self.padding, out_shape[1:3], self.kernel_size, self.strides,
                              self.dilation_rate)

@@ -47,7 +47,7 @@ class Flatten(Layer):
         if self.data_format == "channels_first" and x.ndim > 2:
             from tapeflow.ops.array import transpose
             x = transpose(x, [0] + list(range(2, x.ndim)) + [1])
-        return reshape(x, (x._value.shape[0], -1))
+        return reshape(x, (x.array.shape[0], -1))
 
     def compute_output_shape(self, input_shape):
         rest = input_shape[1:]
@@ -92,8 +92,8 @@ class Reshape(Layer):
         return tuple(total // known if d == -1 else d for d in self.target_shape)
 
     def call(self, inputs):
-        shape = self._resolve(inputs._value.shape)
-        return reshape(inputs, (inputs._value.shape[0],) + shape)
+        shape = self._resolve(inputs.array.shape)
+        return reshape(inputs, (inputs.array.shape[0],) + shape)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._resolve(tuple(input_shape))
@@ -196,7 +196,7 @@ class Rescaling(Layer):
 
     def call(self, inputs):
         x = inputs
-        if x._value.dtype != self._np_dtype:  # integer pixels: compute in float32
+        if x.array.dtype != self._np_dtype:  # integer pixels: compute in float32
             x = math_ops.cast(x, self._np_dtype)
         scale = np.asarray(self.scale, self._np_dtype)
         offset = np.asarray(self.offset, self._np_dtype)

@@ -103,10 +103,10 @@ class Dense(Layer):
 
     def call(self, inputs, training=None):
         x = inputs
-        if x._value.dtype != self._np_dtype:  # integer pixels etc.: compute in float32
+        if x.array.dtype != self._np_dtype:  # integer pixels etc.: compute in float32
             x = math_ops.cast(x, self._np_dtype)
         bias = self.bias
-        if x._value.ndim == 2:
+        if x.array.ndim == 2:
             if bias is None:
                 bias = self._zero_bias
             fused = _FUSED.get(self.activation) if _hashable(self.activation) else None
@@ -114,7 +114,7 @@ class Dense(Layer):
                 return _dense(x, self.kernel, bias, activation=fused)
             z = _dense(x, self.kernel, bias, activation="linear")
         else:
-            z = math_ops.tensordot(x, self.kernel, [[x._value.ndim - 1], [0]])
+            z = math_ops.tensordot(x, self.kernel, [[x.array.ndim - 1], [0]])
             if bias is not None:
                 z = math_ops.add(z, bias)
         return self.activation(z)

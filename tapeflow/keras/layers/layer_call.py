@@ -81,12 +81,12 @@ class LayerCallMixin:
         if spec is not None:
             leaves = flatten(inputs) if isinstance(inputs, (list, tuple, dict)) else [inputs]
             assert_input_compatibility(  # an array's shape tuple: no TensorShape to build
-                spec, [t._value.shape if isinstance(t, Tensor) else tuple(t.shape)
+                spec, [t.array.shape if isinstance(t, Tensor) else tuple(t.shape)
                        for t in leaves], self.name)
 
     def _convert_input(self, x):
         if isinstance(x, Tensor):
-            v = x._value
+            v = x.array
             if self.autocast and v.dtype.kind == "f" and v.dtype != self._np_dtype:
                 return math_ops.cast(x, self._np_dtype)
             return x
@@ -133,8 +133,8 @@ class LayerCallMixin:
             if any_keras_tensor(inputs):
                 return self._symbolic_call(inputs, rest, kwargs)
             inputs = self._convert_input(inputs)
-        elif self.autocast and inputs._value.dtype != self._np_dtype and \
-                inputs._value.dtype.kind == "f":
+        elif self.autocast and inputs.array.dtype != self._np_dtype and \
+                inputs.array.dtype.kind == "f":
             inputs = math_ops.cast(inputs, self._np_dtype)
         d = self.__dict__
         if d["_input_spec"] is not None:

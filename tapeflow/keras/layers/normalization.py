@@ -100,9 +100,9 @@ class BatchNormalization(Layer):
 
         if training:
             mean, variance = moments(inputs, reduce)
-            mean_v, var_v = mean._value.reshape(-1), variance._value.reshape(-1)
+            mean_v, var_v = mean.array.reshape(-1), variance.array.reshape(-1)
             for moving, batch in ((self.moving_mean, mean_v), (self.moving_variance, var_v)):
-                moving.assign(moving._value * self.momentum + batch.reshape(moving.shape) *
+                moving.assign(moving.array * self.momentum + batch.reshape(moving.shape) *
                               (1.0 - self.momentum))
         else:
             mean, variance = self.moving_mean, self.moving_variance

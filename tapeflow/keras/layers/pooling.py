@@ -64,7 +64,7 @@ class _Pooling(Layer):
         ksize, strides = self.pool_size, self.strides
         if self.rank == 1:
             x, ksize, strides = expand_dims(x, 1), (1,) + ksize, (1,) + strides
-        pads = resolved_pads(self.padding, x._value.shape[1:3], ksize, strides, (1, 1))
+        pads = resolved_pads(self.padding, x.array.shape[1:3], ksize, strides, (1, 1))
         y = type(self)._op(x, ksize=ksize, strides=strides, pads=pads)
         if self.rank == 1:
             y = squeeze(y, [1])

@@ -240,7 +240,7 @@ class AutoCrossentropy(Loss):
 
     def call(self, y_true, y_pred):
         if self._chosen is None:
-            ts, ps = np.shape(getattr(y_true, "_value", y_true)), tuple(y_pred._value.shape)
+            ts, ps = np.shape(getattr(y_true, "array", y_true)), tuple(y_pred.array.shape)
             if ps[-1:] == (1,):
                 self._chosen = xent.binary_crossentropy
             elif len(ts) < len(ps) or (ts[-1:] == (1,) and ps[-1] > 1):

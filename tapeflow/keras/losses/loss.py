@@ -40,7 +40,7 @@ def as_float_tensor(x, npdtype=np.float32):
     """``x`` as a floating Tensor: float tensors pass through (no copy), anything else
     is converted to ``npdtype`` (a differentiable cast for tensors)."""
     if isinstance(x, Tensor):
-        if x._value.dtype.kind == "f":
+        if x.array.dtype.kind == "f":
             return x
         return math_ops.cast(x, npdtype)
     arr = np.asarray(x)
@@ -48,7 +48,7 @@ def as_float_tensor(x, npdtype=np.float32):
 
 
 def _shape(x):
-    return tuple(x._value.shape) if isinstance(x, Tensor) else np.shape(x)
+    return tuple(x.array.shape) if isinstance(x, Tensor) else np.shape(x)
 
 
 def _drop_last(x):
@@ -82,15 +82,15 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 def _weights_like(values, sample_weight):
     """``sample_weight`` as a float array of the values' dtype, ranks matched."""
-    sw = sample_weight._value if isinstance(sample_weight, Tensor) else np.asarray(sample_weight)
-    sw = sw.astype(values._value.dtype, copy=False)
-    _, sw = squeeze_or_expand_to_same_rank(values._value, sw)
+    sw = sample_weight.array if isinstance(sample_weight, Tensor) else np.asarray(sample_weight)
+    sw = sw.astype(values.array.dtype, copy=False)
+    _, sw = squeeze_or_expand_to_same_rank(values.array, sw)
     try:
-        np.broadcast_shapes(sw.shape, values._value.shape)
+        np.broadcast_shapes(sw.shape, values.array.shape)
     except ValueError:
         raise ValueError(f"sample_weight of shape {sw.shape} cannot be broadcast to the "
-                         f"per-sample losses of shape {tuple(values._value.shape)}; give one "
-                         f"weight per sample (shape {tuple(values._value.shape)[:1]}).") from None
+                         f"per-sample losses of shape {tuple(values.array.shape)}; give one "
+                         f"weight per sample (shape {tuple(values.array.shape)[:1]}).") from None
     return sw
 
 
@@ -105,7 +105,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     """
     reduction = standardize_reduction(reduction)
     if mask is not None:
-        mask = np.asarray(mask, values._value.dtype)
+        mask = np.asarray(mask, values.array.dtype)
         if reduction in ("mean", "sum_over_batch_size"):
             valid = mask.sum()
             mask = mask * (mask.size / valid if valid else 0.0)
@@ -114,7 +114,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None,
     if sample_weight is not None:
         sw = _weights_like(values, sample_weight)
         values = math_ops.multiply(values, Tensor(sw))
-    if reduction in (None, "none") or values._value.shape in ((), (0,)):
+    if reduction in (None, "none") or values.array.shape in ((), (0,)):
         return values
     if reduction == "sum":
         return math_ops.reduce_sum(values)
@@ -159,7 +159,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         """The reduced loss: a scalar Tensor, differentiable in ``y_pred``."""
         y_pred = as_float_tensor(y_pred, self._dtype._np)
-        if y_pred._value.dtype != self._dtype._np:
+        if y_pred.array.dtype != self._dtype._np:
             y_pred = math_ops.cast(y_pred, self._dtype._np)
         out = self.call(y_true, y_pred)
         mask = None

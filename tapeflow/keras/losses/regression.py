@@ -24,21 +24,21 @@ __all__ = ["mean_squared_error", "mean_absolute_error", "mean_absolute_percentag
 
 
 def _shape(x):
-    return tuple(x._value.shape)
+    return tuple(x.array.shape)
 
 
 def _pair(y_true, y_pred, fn):
     """Both as float tensors of y_pred's dtype, ranks fixed, shapes checked."""
     y_pred = as_float_tensor(y_pred)
-    dt = y_pred._value.dtype
+    dt = y_pred.array.dtype
     if isinstance(y_true, Tensor):
-        yt = y_true if y_true._value.dtype == dt else math_ops.cast(y_true, dt)
+        yt = y_true if y_true.array.dtype == dt else math_ops.cast(y_true, dt)
     else:
         yt = Tensor(np.asarray(y_true, dtype=dt))
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
     if _shape(yt) != _shape(yp):
         raise ValueError(f"{fn}: y_true and y_pred must have the same shape; got y_true "
-                         f"{np.shape(y_true._value if isinstance(y_true, Tensor) else y_true)} "
+                         f"{np.shape(y_true.array if isinstance(y_true, Tensor) else y_true)} "
                          f"and y_pred {_shape(y_pred)}. (Keras would broadcast them silently, "
                          f"which is almost always a bug.)")
     return yt, yp

@@ -36,11 +36,11 @@ _xent = loss_ops.categorical_crossentropy
 # ------------------------------------------------------------------------- labels
 
 def _shape(x):
-    return tuple(x._value.shape) if isinstance(x, Tensor) else np.shape(x)
+    return tuple(x.array.shape) if isinstance(x, Tensor) else np.shape(x)
 
 
 def _array(x):
-    return x._value if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 def sparse_labels(y_true, pred_shape, fn="sparse_categorical_crossentropy", ignore_class=None):
@@ -114,7 +114,7 @@ def _masked_sparse(y_true, y_pred, from_logits, ignore_class, axis):
         lt = Tensor(labels)
     out = nn_ops._sparse_xent(lt, y_pred) if from_logits else _sparse_xent(lt, y_pred)
     if valid is not None:
-        out = math_ops.multiply(out, Tensor(valid.astype(out._value.dtype)))
+        out = math_ops.multiply(out, Tensor(valid.astype(out.array.dtype)))
     return out, valid
 
 
@@ -143,8 +143,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 
 def _targets(y_true, y_pred, fn):
     yt = y_true if isinstance(y_true, Tensor) else Tensor(np.asarray(y_true))
-    if yt._value.dtype != y_pred._value.dtype:
-        yt = math_ops.cast(yt, y_pred._value.dtype)
+    if yt.array.dtype != y_pred.array.dtype:
+        yt = math_ops.cast(yt, y_pred.array.dtype)
     yt, yp = squeeze_or_expand_to_same_rank(yt, y_pred)
     if _shape(yt) != _shape(yp):
         ts, ps = _shape(yt), _shape(yp)

@@ -27,7 +27,7 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "as_array", "same_rank"
 
 def as_array(x):
     """The NumPy array behind ``x`` (no copy for tensors and arrays)."""
-    return x._value if isinstance(x, Tensor) else np.asarray(x)
+    return x.array if isinstance(x, Tensor) else np.asarray(x)
 
 
 @keras_export("keras.metrics")
@@ -80,7 +80,7 @@ class Metric:
     def reset_state(self):
         """Zero every state variable."""
         for v in self._variables:
-            v._value[...] = 0
+            v.buffer[...] = 0
 
     def __call__(self, *args, **kwargs):
         """``update_state`` then ``result``."""
@@ -107,7 +107,7 @@ def add_to(variable, amount):
     """``variable += amount`` for a 0-d state variable, as NumPy scalar arithmetic: the
     same rounding as the in-place ufunc, at a sixth of its cost (0.2 us, not 1.3 us, per
     update of a running total: fit pays it for every metric at every step)."""
-    value = variable._value
+    value = variable.array
     value[()] = value[()] + amount
 
 
@@ -150,7 +150,7 @@ class Sum(Metric):
         add_to(self.total, np.sum(values))
 
     def result(self):
-        return Tensor(self.total._value.copy())
+        return Tensor(self.total.array.copy())
 
 
 @keras_export("keras.metrics")
@@ -179,8 +179,8 @@ class Mean(Metric):
                values.shape[0] if values.ndim else 1)
 
     def result(self):
-        count = self.count._value[()]
-        return Tensor(np.asarray(self.total._value[()] / count if count else 0.0, np.float32))
+        count = self.count.array[()]
+        return Tensor(np.asarray(self.total.array[()] / count if count else 0.0, np.float32))
 
 
 @keras_export("keras.metrics")

@@ -90,10 +90,10 @@ class _Counts(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         labels, preds, w = _prepare(y_true, y_pred, sample_weight)
         counts = confusion_counts(labels.ravel(), preds.ravel(), w.ravel(), self.thresholds)
-        self.accumulator._value += counts[self._which]
+        self.accumulator.buffer[...] += counts[self._which]
 
     def result(self):
-        acc = self.accumulator._value
+        acc = self.accumulator.array
         return Tensor(acc[0].copy() if len(self.thresholds) == 1 else acc.copy())
 
     def get_config(self):
@@ -137,12 +137,12 @@ class Precision(Metric):
         labels, preds, w = _prepare(y_true, y_pred, sample_weight, self.top_k, self.class_id)
         tp, fp, _, fn = confusion_counts(labels.ravel(), preds.ravel(), w.ravel(),
                                          self.thresholds)
-        self.true_positives._value += tp
-        getattr(self, self._pair[1])._value += fp if self._pair[1] == "false_positives" else fn
+        self.true_positives.buffer[...] += tp
+        getattr(self, self._pair[1]).buffer[...] += fp if self._pair[1] == "false_positives" else fn
 
     def result(self):
-        tp = self.true_positives._value
-        other = getattr(self, self._pair[1])._value
+        tp = self.true_positives.array
+        other = getattr(self, self._pair[1]).array
         denom = tp + other
         out = np.divide(tp, denom, out=np.zeros_like(tp), where=denom != 0)
         return Tensor(out[0] if len(self.thresholds) == 1 else out)
@@ -252,10 +252,10 @@ class AUC(Metric):
             counts = [np.stack([c[i] for c in cols], axis=1) for i in range(4)]
         for var, c in zip((self.true_positives, self.false_positives, self.true_negatives,
                            self.false_negatives), counts):
-            var._value += c
+            var.buffer[...] += c
 
     def _interpolate_pr_auc(self):
-        tp, fp, fn = (v._value.astype(np.float64) for v in
+        tp, fp, fn = (v.array.astype(np.float64) for v in
                       (self.true_positives, self.false_positives, self.false_negatives))
         dtp = tp[:-1] - tp[1:]
         p = tp + fp
@@ -269,7 +269,7 @@ class AUC(Metric):
         if self.curve == "PR" and self.summation_method == "interpolation":
             terms = self._interpolate_pr_auc()
         else:
-            tp, fp, tn, fn = (v._value.astype(np.float64) for v in (
+            tp, fp, tn, fn = (v.array.astype(np.float64) for v in (
                 self.true_positives, self.false_positives, self.true_negatives,
                 self.false_negatives))
             recall = _div(tp, tp + fn)

@@ -183,7 +183,7 @@ class RootMeanSquaredError(Mean):
         super().update_state(np.square(yp - yt), sample_weight=sample_weight)
 
     def result(self):
-        return Tensor(np.sqrt(super().result()._value))
+        return Tensor(np.sqrt(super().result().array))
 
 
 @keras_export("keras.metrics")

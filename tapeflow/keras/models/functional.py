@@ -165,7 +165,7 @@ class Functional(Model):
                              f'{len(flat)} input tensors. Pass a list of {len(want)} arrays in '
                              f'the order {[t.name for t in want]}.')
         for i, (x, spec) in enumerate(zip(flat, want)):
-            if x._value.dtype.name != spec.dtype:
+            if x.array.dtype.name != spec.dtype:
                 flat[i] = x = math_ops.cast(x, spec.dtype)
             flat[i] = adjust_input_rank(x, spec.shape, self.name)
         return flat

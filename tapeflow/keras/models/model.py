@@ -167,7 +167,7 @@ class Model(Trainer, Layer):
         ``x`` is an array, a Tensor, or a list/tuple/dict of them (several inputs).
         Outputs keep the model's output structure, concatenated over batches.
         """
-        leaves = [v._value if isinstance(v, Tensor) else np.asarray(v) for v in flatten(x)]
+        leaves = [v.array if isinstance(v, Tensor) else np.asarray(v) for v in flatten(x)]
         if not leaves:
             raise ValueError("predict() got no input data.")
         n = leaves[0].shape[0]

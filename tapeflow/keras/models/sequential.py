@@ -197,7 +197,7 @@ class Sequential(Model):
         if layers and isinstance(layers[0], InputLayer):
             start = 1
             want = layers[0].dtype
-            if getattr(x, "_value", None) is not None and x._value.dtype != want:
+            if getattr(x, "array", None) is not None and x.array.dtype != want:
                 x = math_ops.cast(x, want)
             if isinstance(x, Tensor):
                 x = adjust_input_rank(x, layers[0].batch_shape, self.name)

@@ -138,7 +138,7 @@ def _params(layer):
 
 
 def _size(weights):
-    return sum(int(np.prod(w.shape, dtype=np.int64)) * w._value.dtype.itemsize
+    return sum(int(np.prod(w.shape, dtype=np.int64)) * w.array.dtype.itemsize
                for w in {id(w): w for w in weights}.values())
 
 

@@ -58,7 +58,7 @@ class Adagrad(FastUpdates, Optimizer):
             var_list, "accumulator", initializer=float(self.initial_accumulator_value))
 
     def update_step(self, gradient, variable, learning_rate):
-        w, s, g = variable._value, self._scratch(variable), gradient
+        w, s, g = variable.buffer, self._scratch(variable), gradient
         acc = self._slot(self._accumulators, variable)
         np.multiply(g, g, out=s)
         acc += s                                                # a += g^2

@@ -70,7 +70,7 @@ class Adam(FastUpdates, Optimizer):
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
-        w, s, g = variable._value, self._scratch(variable), gradient
+        w, s, g = variable.buffer, self._scratch(variable), gradient
         m = self._slot(self._momentums, variable)
         v = self._slot(self._velocities, variable)
         t = int(self.iterations) + 1

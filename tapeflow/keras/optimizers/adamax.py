@@ -57,7 +57,7 @@ class Adamax(FastUpdates, Optimizer):
         self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
-        w, s, g = variable._value, self._scratch(variable), gradient
+        w, s, g = variable.buffer, self._scratch(variable), gradient
         m = self._slot(self._m, variable)
         u = self._slot(self._u, variable)
         t = int(self.iterations) + 1

@@ -100,7 +100,7 @@ class Optimizer:
                 callable(learning_rate) and not isinstance(learning_rate, Tensor)):
             return learning_rate
         if isinstance(learning_rate, Tensor):
-            learning_rate = learning_rate._value
+            learning_rate = learning_rate.array
         if isinstance(learning_rate, (bool, str)) or np.ndim(learning_rate) != 0:
             raise ValueError(f"Argument `learning_rate` should be float, or an instance of "
                              f"LearningRateSchedule, or a callable (that takes in the current "
@@ -128,7 +128,7 @@ class Optimizer:
             if isinstance(old, Variable):
                 self._variables.remove(old)
         elif isinstance(old, Variable):
-            old.assign(float(np.asarray(getattr(learning_rate, "_value", learning_rate))))
+            old.assign(float(np.asarray(getattr(learning_rate, "array", learning_rate))))
         elif isinstance(old, schedules.LearningRateSchedule):
             raise TypeError("This optimizer was created with a `LearningRateSchedule` object as "
                             "its `learning_rate` constructor argument, hence its learning rate "
@@ -140,14 +140,14 @@ class Optimizer:
 
     def _current_learning_rate(self):
         lr = self.learning_rate
-        return float(lr._value) if isinstance(lr, Tensor) else float(lr)
+        return float(lr.array) if isinstance(lr, Tensor) else float(lr)
 
     # ------------------------------------------------------------------- variables
     @property
     def iterations(self):
         """How many times ``apply`` has run (an int64 Variable)."""
         if self.gradient_accumulation_steps:
-            return Tensor(self._iterations._value // self.gradient_accumulation_steps)
+            return Tensor(self._iterations.array // self.gradient_accumulation_steps)
         return self._iterations
 
     @property
@@ -170,8 +170,8 @@ class Optimizer:
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A slot shaped like ``reference_variable``, named ``<its path>_<name>``."""
         ref = getattr(reference_variable, "path", None) or reference_variable.name
-        return self.add_variable(reference_variable._value.shape, initializer,
-                                 reference_variable._value.dtype,
+        return self.add_variable(reference_variable.array.shape, initializer,
+                                 reference_variable.array.dtype,
                                  f"{str(ref).replace('/', '_').replace(':', '_')}_{name or 'var'}")
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
@@ -248,7 +248,7 @@ class Optimizer:
         for v in variables:
             if getattr(v, "constraint", None) is not None:
                 v.assign(v.constraint(v))
-        count = self._iterations._value
+        count = self._iterations.array
         count[()] = count[()] + 1  # scalar arithmetic: an in-place ufunc on 0-d costs 1 us
 
     def _update(self, grads, variables):
@@ -293,7 +293,7 @@ class Optimizer:
             if id(v) not in self._index:
                 raise ValueError(
                     f"Unknown variable: {getattr(v, 'name', v)!r} (shape "
-                    f"{tuple(np.shape(getattr(v, '_value', v)))}). This optimizer can only be "
+                    f"{tuple(np.shape(getattr(v, 'array', v)))}). This optimizer can only be "
                     f"called for the variables it was originally built with. When working with "
                     f"a new set of variables, you should recreate a new optimizer instance.")
 
@@ -306,11 +306,11 @@ class Optimizer:
                 missing.append(v.name)
                 continue
             arr = g if g.__class__ is np.ndarray else \
-                g._value if isinstance(g, Tensor) else np.asarray(g)
-            if arr.shape != v._value.shape:
+                g.array if isinstance(g, Tensor) else np.asarray(g)
+            if arr.shape != v.array.shape:
                 raise ValueError(f"Gradient for variable {v.name!r} has shape {arr.shape}, but "
-                                 f"the variable has shape {v._value.shape}.")
-            kept_g.append(arr if arr.dtype == v._value.dtype else arr.astype(v._value.dtype))
+                                 f"the variable has shape {v.array.shape}.")
+            kept_g.append(arr if arr.dtype == v.array.dtype else arr.astype(v.array.dtype))
             kept_v.append(v)
         if not kept_g:
             raise ValueError("No gradients provided for any variable.")
@@ -344,13 +344,13 @@ class Optimizer:
         factor = 1.0 - float(self.weight_decay) * lr
         for v in variables:
             if self._uses_weight_decay(v):
-                np.multiply(v._value, factor, out=v._value)
+                np.multiply(v.buffer, factor, out=v.buffer)
 
     # ------------------------------------------------------- accumulation and EMA
     def _accumulate_and_update(self, grads, variables):
         steps = self.gradient_accumulation_steps
         accs = [self._accumulated[self._get_variable_index(v)].buffer for v in variables]
-        if (int(self._iterations._value) + 1) % steps:
+        if (int(self._iterations.array) + 1) % steps:
             for g, acc in zip(grads, accs):
                 acc += g
             return
@@ -361,8 +361,8 @@ class Optimizer:
     def _update_moving_average(self):
         momentum = self.ema_momentum if int(self.iterations) != 0 else 0.0
         for v, avg in zip(self._trainable_variables, self._averages):
-            avg._value *= momentum
-            avg._value += (1.0 - momentum) * v._value
+            avg.buffer[...] *= momentum
+            avg.buffer[...] += (1.0 - momentum) * v.array
         freq = self.ema_overwrite_frequency
         if freq and (int(self.iterations) + 1) % freq == 0:
             self.finalize_variable_values(self._trainable_variables)
@@ -371,7 +371,7 @@ class Optimizer:
         """With ``use_ema``, overwrite the variables with their moving averages."""
         if self.use_ema:
             for v, avg in zip(var_list, self._averages):
-                v.assign(avg._value)
+                v.assign(avg.array)
 
     # ----------------------------------------------------------------- minimize
     def minimize(self, loss, var_list, tape=None):
@@ -408,9 +408,9 @@ class Optimizer:
                              "been built. Please call `optimizer.build(trainable_variables)` "
                              "to create the optimizer weights before calling `set_weights()`.")
         for variable, weight in zip(self._variables, weights):
-            if tuple(np.shape(weight)) != variable._value.shape:
+            if tuple(np.shape(weight)) != variable.buffer.shape:
                 raise ValueError(f"Optimizer variable {variable.name!r} has shape "
-                                 f"{variable._value.shape} not compatible with provided weight "
+                                 f"{variable.array.shape} not compatible with provided weight "
                                  f"shape {tuple(np.shape(weight))}.")
             variable.assign(weight)
 
@@ -432,7 +432,7 @@ class Optimizer:
         if isinstance(lr, schedules.LearningRateSchedule):
             lr = schedules.serialize(lr)
         elif isinstance(lr, Variable):
-            lr = float(lr._value)
+            lr = float(lr.array)
         return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
                 "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
                 "clipvalue": self.clipvalue, "use_ema": self.use_ema,

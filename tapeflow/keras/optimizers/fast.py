@@ -11,7 +11,7 @@ helpers:
   :class:`~tapeflow.keras.optimizers.packing.Packed` (every variable of a small model
   as one flat array: one call updates them all) or a
   :class:`~tapeflow.keras.optimizers.parallel.Half` (one half of a big variable, on
-  its own thread). Both stand-ins expose ``_value`` and resolve through the helpers.
+  its own thread). Both stand-ins expose ``buffer`` (and ``array``) and resolve through the helpers.
 
 A class opts in with ``_elementwise = True`` (its ``update_step`` is element-wise and
 reaches buffers only through the helpers, so it may run on a packed buffer) and
@@ -63,11 +63,11 @@ class FastUpdates:
         """One flat buffer per dtype, sized for the largest variable, viewed per variable."""
         sizes = {}
         for v in var_list:
-            dt = v._value.dtype
-            sizes[dt] = max(sizes.get(dt, 0), v._value.size)
+            dt = v.array.dtype
+            sizes[dt] = max(sizes.get(dt, 0), v.array.size)
         flat = {dt: (np.empty(n, dt), np.empty(n, dt)) for dt, n in sizes.items()}
         self._scratch_views = {
-            id(v): tuple(b[:v._value.size].reshape(v._value.shape) for b in flat[v._value.dtype])
+            id(v): tuple(b[:v.array.size].reshape(v.array.shape) for b in flat[v.array.dtype])
             for v in var_list}
 
     def _scratch(self, variable, which=0):
@@ -79,10 +79,10 @@ class FastUpdates:
     def _slot(self, slots, variable):
         """The NumPy buffer of ``variable``'s slot in the list ``slots``."""
         if type(variable) is parallel.Half:
-            return slots[variable.index]._value.reshape(-1)[variable.span]
+            return slots[variable.index].array.reshape(-1)[variable.span]
         if type(variable) is packing.Packed:
             return variable.slots[id(slots)]
-        return slots[self._index[id(variable)]]._value
+        return slots[self._index[id(variable)]].array
 
     def gradient_buffers(self, variables):
         """The packed flat gradient's per-variable views once ``variables`` are packed."""
@@ -115,7 +115,7 @@ class FastUpdates:
             self.update_step(flat, self._packed, learning_rate)
             return
         if not self._can_split() or all(
-                v._value.size < parallel.PARALLEL_MIN_SIZE for v in variables):
+                v.array.size < parallel.PARALLEL_MIN_SIZE for v in variables):
             for g, v in zip(grads, variables):
                 self.update_step(g, v, learning_rate)
             return
@@ -123,7 +123,7 @@ class FastUpdates:
 
     def _split_update(self, grads, variables, learning_rate):
         """Big variables as two halves on two threads, when measured to be faster."""
-        big = [v._value.size >= parallel.PARALLEL_MIN_SIZE and v._value.flags.c_contiguous
+        big = [v.array.size >= parallel.PARALLEL_MIN_SIZE and v.array.flags.c_contiguous
                for v in variables]
         pool = parallel.pool() if any(big) else None
         split, timed = self._split_policy.next() if pool is not None else (False, False)

@@ -65,24 +65,24 @@ class Nadam(FastUpdates, Optimizer):
         super().build(var_list)
         self._momentums, self._velocities = self.add_optimizer_variables(
             var_list, ["momentum", "velocity"])
-        dtype = var_list[0]._value.dtype if var_list else np.float32
+        dtype = var_list[0].array.dtype if var_list else np.float32
         self._u_product = self.add_variable((), "ones", dtype, "u_product")
 
     def _u(self, t):
         return self.beta_1 * (1.0 - 0.5 * 0.96 ** t)
 
     def _backend_update_step(self, grads, variables, learning_rate):
-        self._u_product._value *= self._u(int(self.iterations) + 1)   # Pi_t, once per step
+        self._u_product.buffer[...] *= self._u(int(self.iterations) + 1)   # Pi_t, once per step
         super()._backend_update_step(grads, variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
-        w, g = variable._value, gradient
+        w, g = variable.buffer, gradient
         s, s2 = self._scratch(variable, 0), self._scratch(variable, 1)
         m = self._slot(self._momentums, variable)
         v = self._slot(self._velocities, variable)
         t = int(self.iterations) + 1
         u_t, u_next = self._u(t), self._u(t + 1)
-        prod = float(self._u_product._value)
+        prod = float(self._u_product.array)
         np.subtract(g, m, out=s)
         s *= 1.0 - self.beta_1
         m += s

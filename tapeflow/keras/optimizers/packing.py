@@ -23,7 +23,7 @@ Example:
     >>> model.compile(optimizer="adam", loss="mse")
     >>> _ = model.train_on_batch(np.ones((4, 2)), np.zeros((4, 1)))
     >>> packed = model.optimizer._packed
-    >>> packed._value.size, model.layers[0].kernel._value.base is packed._value
+    >>> packed.array.size, model.layers[0].kernel.array.base is packed.array
     (13, True)
 """
 import operator
@@ -43,10 +43,15 @@ class Packed:
     per-variable views of the flat gradient ``grad`` (handed to the tape as buffers).
     """
 
-    __slots__ = ("_value", "variables", "slots", "scratch", "grad", "grad_views", "name")
+    __slots__ = ("buffer", "variables", "slots", "scratch", "grad", "grad_views", "name")
+
+    @property
+    def array(self):
+        """The flat values (what ``Variable.array`` is for a variable)."""
+        return self.buffer
 
     def __init__(self, value, variables, slots, grad, grad_views):
-        self._value, self.variables, self.slots = value, variables, slots
+        self.buffer, self.variables, self.slots = value, variables, slots
         self.scratch = (np.empty_like(value), np.empty_like(value))
         self.grad, self.grad_views, self.name = grad, grad_views, "packed"
 
@@ -54,7 +59,7 @@ class Packed:
         """True if ``variables`` are the packed ones, in order, still backed by it."""
         mine = self.variables
         return len(variables) == len(mine) and all(
-            v is w and v._value.base is self._value for v, w in zip(variables, mine))
+            v is w and v.array.base is self.buffer for v, w in zip(variables, mine))
 
     def owns(self, grads):
         """True if ``grads`` are this buffer's own gradient views (fit's gradients)."""
@@ -78,14 +83,14 @@ def pack(variables, slot_lists):
     :class:`Packed`, or None when they do not qualify (see the module docstring)."""
     if len(variables) < 2:
         return None
-    dtype = variables[0]._value.dtype
-    sizes = [v._value.size for v in variables]
+    dtype = variables[0].array.dtype
+    sizes = [v.array.size for v in variables]
     if dtype.kind != "f" or sum(sizes) > PACK_MAX or any(
-            v._value.dtype != dtype for v in variables):
+            v.array.dtype != dtype for v in variables):
         return None
     for slots in slot_lists:
         if len(slots) != len(variables) or any(
-                s._value.shape != v._value.shape or s._value.dtype != dtype
+                s.array.shape != v.array.shape or s.array.dtype != dtype
                 for s, v in zip(slots, variables)):
             return None
     grad = np.empty(sum(sizes), dtype)
@@ -97,15 +102,15 @@ def pack(variables, slot_lists):
 def _views(flat, variables, sizes):
     out, offset = [], 0
     for v, n in zip(variables, sizes):
-        out.append(flat[offset:offset + n].reshape(v._value.shape))
+        out.append(flat[offset:offset + n].reshape(v.array.shape))
         offset += n
     return out
 
 
 def _rehome(variables, sizes):
     """One flat array holding the variables' values; each variable becomes a view."""
-    flat = np.concatenate([v._value.reshape(-1) for v in variables])
+    flat = np.concatenate([v.array.reshape(-1) for v in variables])
     for v, view in zip(variables, _views(flat, variables, sizes)):
-        v._value = view
+        v.rebind_buffer(view)
     return flat
 

@@ -39,17 +39,22 @@ class Half:
     """One contiguous half of a large variable: what ``update_step`` sees on a thread.
     The optimizer's ``_slot``/``_scratch`` map it to the same half of its buffers."""
 
-    __slots__ = ("_value", "index", "span", "scratch", "name")
+    __slots__ = ("buffer", "index", "span", "scratch", "name")
+
+    @property
+    def array(self):
+        """The flat values (what ``Variable.array`` is for a variable)."""
+        return self.buffer
 
     def __init__(self, value, index, span, scratch, name):
-        self._value, self.index, self.span, self.scratch, self.name = \
+        self.buffer, self.index, self.span, self.scratch, self.name = \
             value, index, span, scratch, name
 
 
 def halves(gradient, variable, index, scratch):
     """``[(gradient_half, Half), (gradient_half, Half)]`` over the flattened buffers."""
-    n = variable._value.size
-    flat_w, flat_g = variable._value.reshape(-1), np.ravel(gradient)
+    n = variable.buffer.size
+    flat_w, flat_g = variable.buffer.reshape(-1), np.ravel(gradient)
     out = []
     for span in (slice(0, n // 2), slice(n // 2, n)):
         half = Half(flat_w[span], index, span, tuple(b.reshape(-1)[span] for b in scratch),

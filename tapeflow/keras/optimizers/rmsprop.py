@@ -70,7 +70,7 @@ class RMSprop(FastUpdates, Optimizer):
             self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
     def update_step(self, gradient, variable, learning_rate):
-        w, s, g = variable._value, self._scratch(variable), gradient
+        w, s, g = variable.buffer, self._scratch(variable), gradient
         a = self._slot(self._velocities, variable)
         rho = self.rho
         a *= rho

@@ -22,7 +22,7 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
 
 
 def _step(step):
-    return float(np.asarray(step._value if isinstance(step, Tensor) else step))
+    return float(np.asarray(step.array if isinstance(step, Tensor) else step))
 
 
 def _out(value):

@@ -68,7 +68,7 @@ class SGD(FastUpdates, Optimizer):
             self.momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def update_step(self, gradient, variable, learning_rate):
-        w, s = variable._value, self._scratch(variable)
+        w, s = variable.buffer, self._scratch(variable)
         np.multiply(gradient, learning_rate, out=s)            # s = lr * g
         if self.momentum == 0:
             np.subtract(w, s, out=w)

@@ -112,7 +112,7 @@ def write_model_state(model, h5file, filepath=None):
 
 
 def _as_array(variable):
-    value = variable._value if hasattr(variable, "_value") else variable
+    value = variable.array if hasattr(variable, "array") else variable
     return np.asarray(value)
 
 
@@ -154,7 +154,7 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
             for variables, datasets in plan]  # every shape checked: now read the data
     for variables, arrays in plan:
         for v, a in zip(variables, arrays):
-            v.assign(a.astype(v._value.dtype, copy=False))
+            v.assign(a.astype(v.array.dtype, copy=False))
 
 
 def _mismatch(obj, variables, arrays, where, missing):

@@ -17,7 +17,7 @@ __all__ = ["to_categorical", "normalize", "set_random_seed"]
 
 
 def _integer_labels(y):
-    arr = y._value if isinstance(y, Tensor) else np.asarray(y)
+    arr = y.array if isinstance(y, Tensor) else np.asarray(y)
     if arr.dtype.kind == "f":
         if arr.size and not np.all(np.floor(arr) == arr):
             bad = arr[np.floor(arr) != arr].flat[0]
