@@ -28,7 +28,7 @@ PACKAGE = ROOT / "tapeflow"
 LAYERS = [
     ("foundation", ["tapeflow._malloc", "tapeflow._missing", "tapeflow._version",
                     "tapeflow.compat", "tapeflow.config", "tapeflow.dtypes",
-                    "tapeflow.test"]),
+                    "tapeflow.tensor_shape", "tapeflow.test"]),
     ("tensor", ["tapeflow.tensor"]),
     ("ops", ["tapeflow.ops.*"]),
     ("engine", ["tapeflow.tape", "tapeflow.trace"]),
@@ -51,7 +51,8 @@ LAYERS = [
                                      "tapeflow.keras.optimizers.*"]),
     ("layers", ["tapeflow.keras.layers.*"]),
     ("training", ["tapeflow.keras.trainer", "tapeflow.keras.compile_utils",
-                  "tapeflow.keras.data_adapter", "tapeflow.keras.traced_step",
+                  "tapeflow.keras.data_adapter", "tapeflow.keras.fit_inputs",
+                  "tapeflow.keras.traced_step",
                   "tapeflow.keras.single_batch", "tapeflow.keras.callbacks.*"]),
     ("saving formats", ["tapeflow.keras.saving.*"]),
     ("models", ["tapeflow.keras.models.*"]),

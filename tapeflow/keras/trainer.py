@@ -24,7 +24,7 @@ import warnings
 
 import numpy as np
 
-from tapeflow.keras import data_adapter
+from tapeflow.keras import data_adapter, fit_inputs
 from tapeflow.keras import metrics as metrics_module
 from tapeflow.keras import optimizers
 from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
@@ -312,28 +312,6 @@ class Trainer(SingleBatchMethods):
                 return d
         return np.dtype(np.float32)
 
-    def _split_validation(self, x, y, sample_weight, validation_split):
-        if not data_adapter.is_array_data(x):
-            raise ValueError(
-                f"`validation_split` is only supported for NumPy arrays and tensors; x is a "
-                f"{type(x).__name__}. Pass validation data explicitly instead: "
-                f"validation_data=(x_val, y_val), or a generator of validation batches.")
-        dtype = self._float_dtype()
-        arrays = tuple(data_adapter.standardize(v, dtype) for v in (x, y, sample_weight))
-        return data_adapter.train_validation_split(arrays, validation_split)
-
-    def _validation_adapter(self, validation_data, batch_size, steps):
-        if isinstance(validation_data, (tuple, list)) and 2 <= len(validation_data) <= 3:
-            vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-        elif isinstance(validation_data, (tuple, list)):
-            raise ValueError(f"validation_data must be (x_val, y_val) or (x_val, y_val, "
-                             f"val_sample_weight); got a {type(validation_data).__name__} of "
-                             f"{len(validation_data)} elements.")
-        else:
-            vx, vy, vsw = validation_data, None, None
-        return data_adapter.get_data_adapter(vx, vy, vsw, batch_size=batch_size, steps=steps,
-                                             shuffle=False, float_dtype=self._float_dtype())
-
     def _fit_adapters(self, x, y, sample_weight, batch_size, shuffle, class_weight, steps,
                       validation_split, validation_data, validation_batch_size,
                       validation_steps):
@@ -343,14 +321,15 @@ class Trainer(SingleBatchMethods):
                              f"training data held out for validation, e.g. 0.2; got "
                              f"validation_split={validation_split!r}.")
         if validation_split and validation_data is None:
-            (x, y, sample_weight), validation_data = self._split_validation(
-                x, y, sample_weight, validation_split)
+            (x, y, sample_weight), validation_data = fit_inputs.split_validation(
+                x, y, sample_weight, validation_split, self._float_dtype())
         train = data_adapter.get_data_adapter(x, y, sample_weight, batch_size=batch_size,
                                               steps=steps, shuffle=shuffle,
                                               class_weight=class_weight,
                                               float_dtype=self._float_dtype())
-        val = None if validation_data is None else self._validation_adapter(
-            validation_data, validation_batch_size or batch_size, validation_steps)
+        val = None if validation_data is None else fit_inputs.validation_adapter(
+            validation_data, validation_batch_size or batch_size, validation_steps,
+            self._float_dtype())
         return train, val
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
