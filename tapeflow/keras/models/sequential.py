@@ -197,9 +197,9 @@ class Sequential(Model):
         if layers and isinstance(layers[0], InputLayer):
             start = 1
             want = layers[0].dtype
-            if getattr(x, "array", None) is not None and x.array.dtype != want:
-                x = math_ops.cast(x, want)
             if isinstance(x, Tensor):
+                if x.array.dtype != want:
+                    x = math_ops.cast(x, want)
                 x = adjust_input_rank(x, layers[0].batch_shape, self.name)
         for layer in layers[start:]:
             x = layer(x)
