@@ -151,8 +151,20 @@ class Trainer(SingleBatchMethods):
             m.reset_state()
 
     def get_metrics_result(self):
-        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values."""
+        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values.
+
+        A subclass that overrides the ``metrics`` property (a custom ``train_step``'s
+        trackers) gets those metrics' results, as Keras iterates ``self.metrics``.
+        """
         out = {}
+        if type(self).metrics is not Trainer.metrics:
+            for metric in self.metrics:
+                result = metric.result()
+                if isinstance(result, dict):
+                    out.update(result)
+                else:
+                    out[metric.name] = result
+            return out
         if self._loss_tracker is not None:
             out["loss"] = self._loss_tracker.result()
         if self._compile_metrics is not None and self._compile_metrics.built:
