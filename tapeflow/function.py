@@ -41,11 +41,13 @@ import numpy as np
 
 from tapeflow.function_program import (build_function_program, same_function_program,
                                         structure_of)
+from tapeflow.ops.math import cast
 from tapeflow.tape import flatten, pack_like
-from tapeflow.tensor import STATE, Tensor, TensorShape, Variable, convert_to_tensor
+from tapeflow.tensor import (STATE, Tensor, TensorShape, Variable, convert_to_tensor,
+                             effect)
 from tapeflow.trace import Trace
 
-__all__ = ["function", "Function", "TensorSpec"]
+__all__ = ["function", "Function", "TensorSpec", "py_function", "numpy_function"]
 
 _MAX_TRACES = 3        # traced calls per signature before giving up on a replay
 _MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
@@ -220,6 +222,52 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     if func is None:
         return lambda f: Function(f, input_signature, name)
     return Function(func, input_signature, name)
+
+
+def _outputs(result, Tout, fn_name):
+    """``result`` as tensors of the dtypes ``Tout`` (a list for a list ``Tout``)."""
+    if Tout is None:
+        return None
+    many = isinstance(Tout, (list, tuple))
+    values = list(result) if many and isinstance(result, (list, tuple)) else [result]
+    dtypes_ = list(Tout) if many else [Tout]
+    if len(values) != len(dtypes_):
+        raise ValueError(f"{fn_name}: the function returned {len(values)} values where Tout "
+                         f"names {len(dtypes_)} dtypes.")
+    out = [cast(v if isinstance(v, Tensor) else convert_to_tensor(np.asarray(v)), d)
+           for v, d in zip(values, dtypes_)]
+    return out if many else out[0]
+
+
+@effect
+def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's argument name
+    """``tf.py_function``: call ``func`` on the tensors ``inp`` and return its results as
+    tensors of the dtypes ``Tout`` (a list for a list). Inside a ``tf.function`` it runs
+    at every call; gradients flow through the tapeflow ops ``func`` uses.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> [y] = tf.py_function(lambda x: x.numpy() * 2, [tf.constant([1, 2])], [tf.float32])
+        >>> y.numpy()
+        array([2., 4.], dtype=float32)
+    """
+    if isinstance(inp, dict):
+        return _outputs(func(**inp), Tout, "tf.py_function")
+    return _outputs(func(*[convert_to_tensor(x) for x in inp]), Tout, "tf.py_function")
+
+
+@effect
+def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+    """``tf.numpy_function``: call ``func`` on the NumPy values of ``inp`` and return its
+    results as tensors of the dtypes ``Tout`` (no gradient).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> tf.numpy_function(lambda x: x + 1, [tf.constant([1, 2])], tf.int64).numpy()
+        array([2, 3])
+    """
+    arrays = [x.array.copy() if isinstance(x, Tensor) else np.asarray(x) for x in inp]
+    return _outputs(func(*arrays), Tout, "tf.numpy_function")
 
 
 def _tensors_in(structure):
