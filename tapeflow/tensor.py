@@ -186,6 +186,12 @@ class Tensor:
     def get_shape(self):
         return self.shape
 
+    def set_shape(self, shape):
+        """Eager ``set_shape``: checks that ``shape`` fits (e.g. ``[None, 6, None]``)."""
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied "
+                             f"shape {shape}.")
+
     def ref(self):
         return self
 
