@@ -225,6 +225,8 @@ def describe(element, limit=160):
             return "{" + ", ".join(f"{k!r}: {one(v)}" for k, v in part.items()) + "}"
         if isinstance(part, tuple):
             return "(" + ", ".join(one(v) for v in part) + ")"
+        if not isinstance(part, np.ndarray):
+            return type(part).__name__
         text = f"array(shape={part.shape}, dtype={part.dtype.name}"
         if part.size <= 8:
             text += f", value={part.tolist()!r}"
