@@ -56,6 +56,19 @@ class TensorShape(tuple):
 
     __hash__ = tuple.__hash__
 
+    def is_compatible_with(self, other):
+        """Whether ``other`` (None: any shape) has this rank and agrees on every known dim.
+
+        Example:
+            >>> TensorShape((4, 3)).is_compatible_with([None, 3])
+            True
+        """
+        if other is None:
+            return True
+        other = TensorShape(other)
+        return len(other) == len(self) and all(
+            a is None or b is None or a == b for a, b in zip(self, other))
+
     def concatenate(self, other):
         """The dimensions of ``self`` followed by those of ``other``."""
         return TensorShape(tuple(self) + tuple(TensorShape(other)))
