@@ -88,8 +88,5 @@ def __getattr__(name):
     if name in ("keras", "data", "summary"):
         import importlib
         return importlib.import_module(f"tapeflow.{name}")
-    if name == "TensorSpec":
-        from tapeflow.data.structure import TensorSpec
-        return TensorSpec
     from tapeflow._missing import attribute_error
     raise attribute_error(__name__, name)

@@ -43,60 +43,14 @@ from tapeflow.function_program import (build_function_program, same_function_pro
                                         structure_of)
 from tapeflow.ops.math import cast
 from tapeflow.tape import flatten, pack_like
-from tapeflow.tensor import (STATE, Tensor, TensorShape, Variable, convert_to_tensor,
-                             effect)
+from tapeflow.tensor import STATE, Tensor, Variable, convert_to_tensor, effect
+from tapeflow.tensor_shape import TensorSpec
 from tapeflow.trace import Trace
 
 __all__ = ["function", "Function", "TensorSpec", "py_function", "numpy_function"]
 
 _MAX_TRACES = 3        # traced calls per signature before giving up on a replay
 _MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
-
-
-class TensorSpec:
-    """The shape and dtype of a tensor argument, as in ``tf.function(input_signature=)``.
-
-    Args:
-        shape: dimensions, ``None`` for any size.
-        dtype: the dtype (float32 by default).
-        name: an optional label.
-
-    Example:
-        >>> import tapeflow as tf
-        >>> spec = tf.TensorSpec(shape=[None, 3], dtype=tf.float32)
-        >>> spec.is_compatible_with(tf.zeros((5, 3))), spec
-        (True, TensorSpec(shape=(None, 3), dtype=tf.float32, name=None))
-    """
-
-    def __init__(self, shape, dtype="float32", name=None):
-        from tapeflow import dtypes
-        self.shape = TensorShape(shape)
-        self.dtype = dtypes.as_dtype(dtype)
-        self.name = name
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        """The spec of ``tensor``'s shape and dtype."""
-        return cls(tensor.shape, tensor.dtype, name)
-
-    def is_compatible_with(self, value):
-        """True if ``value`` (a tensor, array or spec) has a matching dtype and shape."""
-        shape = TensorShape(getattr(value, "shape", np.shape(value)))
-        dtype = getattr(value, "dtype", None)
-        from tapeflow import dtypes
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            return False
-        return len(shape) == len(self.shape) and all(
-            a is None or b is None or a == b for a, b in zip(self.shape, shape))
-
-    def __eq__(self, other):
-        return isinstance(other, TensorSpec) and (self.shape, self.dtype, self.name) == \
-            (other.shape, other.dtype, other.name)
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class _Signature:
