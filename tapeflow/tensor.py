@@ -31,15 +31,20 @@ class _ThreadState(threading.local):
     """What records in this thread, as TensorFlow keeps its tapes per thread.
 
     ``recorders``: the GradientTapes and Traces recording now, innermost last (each op
-    call is handed to every one); ``traces``: the Traces among them (tapeflow.trace).
+    call is handed to every one); ``traces``: the Traces among them (tapeflow.trace);
+    ``no_new_variables``: a tf.function is tracing a call after its first one.
     """
 
     def __init__(self):
         self.recorders = []
         self.traces = []
+        self.no_new_variables = False
 
 
 STATE = _ThreadState()
+_SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
+              "Make sure the tf.Variable is only created once or created outside tf.function "
+              "(for example create it in __init__, or only `if self.v is None`).")
 
 
 def value_read(why):
@@ -308,6 +313,8 @@ class Variable(Tensor):
             raise ValueError("Variable needs an initial_value, e.g. tf.Variable(tf.zeros((3,))).")
         if callable(initial_value):
             initial_value = initial_value()
+        if STATE.no_new_variables:  # a tf.function traces a call after its first
+            raise ValueError(_SINGLETON)
         value = _to_array(initial_value, dtype, copy=True)
         if shape is not None and tuple(TensorShape(shape)) != value.shape and \
                 None not in TensorShape(shape):
