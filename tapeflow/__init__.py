@@ -32,7 +32,8 @@ from tapeflow.ops.nn import sigmoid  # noqa: F401
 from tapeflow.ops.numeric import (  # noqa: F401
     atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
 from tapeflow import autograph  # noqa: F401
-from tapeflow.function import Function, TensorSpec, function  # noqa: F401
+from tapeflow.function import (  # noqa: F401
+    Function, TensorSpec, function, numpy_function, py_function)
 from tapeflow.module import Module  # noqa: F401
 from tapeflow.tape import GradientTape, UnconnectedGradients, stop_gradient  # noqa: F401
 from tapeflow.tensor import Tensor, TensorShape, Variable, constant, convert_to_tensor  # noqa: F401
@@ -91,8 +92,5 @@ def __getattr__(name):
         # TensorFlow 2's short names for the Keras modules (tf.metrics.BinaryAccuracy)
         import importlib
         return importlib.import_module(f"tapeflow.keras.{name}")
-    if name == "TensorSpec":
-        from tapeflow.data.structure import TensorSpec
-        return TensorSpec
     from tapeflow._missing import attribute_error
     raise attribute_error(__name__, name)

@@ -47,8 +47,6 @@ NOT_YET = {
         "while_loop": _EAGER + " (a while loop)", "cond": _EAGER + " (an if statement)",
         "case": _EAGER + " (if / elif)", "map_fn": "a Python loop or vectorised ops",
         "scan": "a Python loop", "vectorized_map": "vectorised ops",
-        "py_function": _EAGER + " (call the function directly)",
-        "numpy_function": _EAGER + " (call the function directly)",
         "TensorArray": "a Python list, then tf.stack",
         "control_dependencies": _EAGER + " (statements run in order)",
         "Graph": _EAGER, "get_static_value": "t.numpy()",

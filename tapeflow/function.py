@@ -41,60 +41,16 @@ import numpy as np
 
 from tapeflow.function_program import (build_function_program, same_function_program,
                                         structure_of)
+from tapeflow.ops.math import cast
 from tapeflow.tape import flatten, pack_like
-from tapeflow.tensor import STATE, Tensor, TensorShape, Variable, convert_to_tensor
+from tapeflow.tensor import STATE, Tensor, Variable, convert_to_tensor, effect
+from tapeflow.tensor_shape import TensorSpec
 from tapeflow.trace import Trace
 
-__all__ = ["function", "Function", "TensorSpec"]
+__all__ = ["function", "Function", "TensorSpec", "py_function", "numpy_function"]
 
 _MAX_TRACES = 3        # traced calls per signature before giving up on a replay
 _MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
-
-
-class TensorSpec:
-    """The shape and dtype of a tensor argument, as in ``tf.function(input_signature=)``.
-
-    Args:
-        shape: dimensions, ``None`` for any size.
-        dtype: the dtype (float32 by default).
-        name: an optional label.
-
-    Example:
-        >>> import tapeflow as tf
-        >>> spec = tf.TensorSpec(shape=[None, 3], dtype=tf.float32)
-        >>> spec.is_compatible_with(tf.zeros((5, 3))), spec
-        (True, TensorSpec(shape=(None, 3), dtype=tf.float32, name=None))
-    """
-
-    def __init__(self, shape, dtype="float32", name=None):
-        from tapeflow import dtypes
-        self.shape = TensorShape(shape)
-        self.dtype = dtypes.as_dtype(dtype)
-        self.name = name
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        """The spec of ``tensor``'s shape and dtype."""
-        return cls(tensor.shape, tensor.dtype, name)
-
-    def is_compatible_with(self, value):
-        """True if ``value`` (a tensor, array or spec) has a matching dtype and shape."""
-        shape = TensorShape(getattr(value, "shape", np.shape(value)))
-        dtype = getattr(value, "dtype", None)
-        from tapeflow import dtypes
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            return False
-        return len(shape) == len(self.shape) and all(
-            a is None or b is None or a == b for a, b in zip(self.shape, shape))
-
-    def __eq__(self, other):
-        return isinstance(other, TensorSpec) and (self.shape, self.dtype, self.name) == \
-            (other.shape, other.dtype, other.name)
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class _Signature:
@@ -145,6 +101,11 @@ class Function:
         return None if self._latest is None else self._latest.source
 
     def __call__(self, *args, **kwargs):
+        if not kwargs and self.input_signature is None and not STATE.recorders:
+            sig = self._signatures.get(_flat_key(args))
+            if sig is not None and sig.program is not None:  # the common replay
+                return sig.program.run([a if a.__class__ is np.ndarray else a._value
+                                        for a in args])
         if self.input_signature is not None:
             args = _check_signature(self.name, self.input_signature, args, kwargs)
         args, kwargs = _tensors_in(args), _tensors_in(kwargs)
@@ -217,6 +178,52 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     return Function(func, input_signature, name)
 
 
+def _outputs(result, Tout, fn_name):
+    """``result`` as tensors of the dtypes ``Tout`` (a list for a list ``Tout``)."""
+    if Tout is None:
+        return None
+    many = isinstance(Tout, (list, tuple))
+    values = list(result) if many and isinstance(result, (list, tuple)) else [result]
+    dtypes_ = list(Tout) if many else [Tout]
+    if len(values) != len(dtypes_):
+        raise ValueError(f"{fn_name}: the function returned {len(values)} values where Tout "
+                         f"names {len(dtypes_)} dtypes.")
+    out = [cast(v if isinstance(v, Tensor) else convert_to_tensor(np.asarray(v)), d)
+           for v, d in zip(values, dtypes_)]
+    return out if many else out[0]
+
+
+@effect
+def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's argument name
+    """``tf.py_function``: call ``func`` on the tensors ``inp`` and return its results as
+    tensors of the dtypes ``Tout`` (a list for a list). Inside a ``tf.function`` it runs
+    at every call; gradients flow through the tapeflow ops ``func`` uses.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> [y] = tf.py_function(lambda x: x.numpy() * 2, [tf.constant([1, 2])], [tf.float32])
+        >>> y.numpy()
+        array([2., 4.], dtype=float32)
+    """
+    if isinstance(inp, dict):
+        return _outputs(func(**inp), Tout, "tf.py_function")
+    return _outputs(func(*[convert_to_tensor(x) for x in inp]), Tout, "tf.py_function")
+
+
+@effect
+def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+    """``tf.numpy_function``: call ``func`` on the NumPy values of ``inp`` and return its
+    results as tensors of the dtypes ``Tout`` (no gradient).
+
+    Example:
+        >>> import tapeflow as tf
+        >>> tf.numpy_function(lambda x: x + 1, [tf.constant([1, 2])], tf.int64).numpy()
+        array([2, 3])
+    """
+    arrays = [x.array.copy() if isinstance(x, Tensor) else np.asarray(x) for x in inp]
+    return _outputs(func(*arrays), Tout, "tf.numpy_function")
+
+
 def _tensors_in(structure):
     """Arrays (and tensors) among the arguments become tensors, as tf.function does."""
     if isinstance(structure, np.ndarray):
@@ -245,6 +252,25 @@ def _key(structure, leaves):
                 return None
             key.append(("object", id(leaf)))
     return tuple(key)
+
+
+_FLAT_STRUCTURES = {}
+
+
+def _flat_key(args):
+    """:func:`_key` of ``(args, {})`` when every argument is an array or a Tensor (the
+    usual train step), computed without flattening; None otherwise (``None`` is never
+    a key: the slow path makes the keys)."""
+    key = _FLAT_STRUCTURES.get(len(args))
+    if key is None:
+        key = _FLAT_STRUCTURES[len(args)] = (structure_of((tuple(args), {})),)
+    for a in args:
+        if a.__class__ is Tensor:
+            a = a._value
+        elif a.__class__ is not np.ndarray or a.dtype.kind not in "biufc":
+            return None
+        key += ((a.shape, a.dtype.str),)
+    return key
 
 
 def _describe(key):

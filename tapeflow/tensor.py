@@ -93,7 +93,6 @@ def _is_iterator(x):
     return hasattr(x, "__next__") and not isinstance(x, (Tensor, np.ndarray))
 
 
-
 def _infer_dtype(value):
     """TensorFlow's rule: Python floats -> float32, ints -> int32, NumPy keeps its dtype."""
     if isinstance(value, (np.ndarray, np.generic)):
@@ -197,6 +196,14 @@ class Tensor:
 
     def get_shape(self):
         return self.shape
+
+    def set_shape(self, shape):
+        """Check that ``shape`` (None for any size) fits: a tensor's shape is always known."""
+        want = self._value.shape if shape is None else TensorShape(shape)
+        if len(want) != self._value.ndim or any(w not in (None, d) for w, d in
+                                                zip(want, self._value.shape)):
+            raise ValueError(f"Tensor.set_shape: shape {self._value.shape} is not "
+                             f"compatible with {tuple(want)}.")
 
     def ref(self):
         return self

@@ -20,8 +20,10 @@ __all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
 
 
 class experimental:  # noqa: N801 - TensorFlow's module name
-    """``tf.data.experimental``: ``AUTOTUNE``, ``cardinality``, ``Counter`` and the
-    cardinality constants."""
+    """``tf.data.experimental``: ``AUTOTUNE``, ``cardinality``, ``Counter``, the
+    cardinality constants and the function forms of ``sample_from_datasets``,
+    ``choose_from_datasets``, ``rejection_resample``, ``scan``, ``group_by_window`` and
+    ``bucket_by_sequence_length`` (for ``dataset.apply``)."""
 
     AUTOTUNE = AUTOTUNE
     INFINITE_CARDINALITY = INFINITE_CARDINALITY
@@ -42,6 +44,44 @@ class experimental:  # noqa: N801 - TensorFlow's module name
     def get_structure(dataset):
         """``dataset.element_spec``."""
         return dataset.element_spec
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+        """``Dataset.sample_from_datasets``."""
+        return Dataset.sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
+        """``Dataset.choose_from_datasets`` (experimental default: empty datasets are
+        skipped)."""
+        return Dataset.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+        """A function for ``dataset.apply``: ``Dataset.rejection_resample``."""
+        return lambda dataset: dataset.rejection_resample(class_func, target_dist,
+                                                          initial_dist, seed)
+
+    @staticmethod
+    def scan(initial_state, scan_func):
+        """A function for ``dataset.apply``: ``Dataset.scan``."""
+        return lambda dataset: dataset.scan(initial_state, scan_func)
+
+    @staticmethod
+    def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+        """A function for ``dataset.apply``: ``Dataset.group_by_window``."""
+        return lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size,
+                                                       window_size_func)
+
+    @staticmethod
+    def bucket_by_sequence_length(element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None,
+                                  padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False):
+        """A function for ``dataset.apply``: ``Dataset.bucket_by_sequence_length``."""
+        return lambda dataset: dataset.bucket_by_sequence_length(
+            element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+            padding_values, pad_to_bucket_boundary, no_padding, drop_remainder)
 
 
 def __getattr__(name):

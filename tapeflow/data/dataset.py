@@ -143,18 +143,20 @@ class Dataset:
         return _transforms().OptionsDataset(self, options)
 
     def reduce(self, initial_state, reduce_func, name=None):
-        """Fold the elements: ``state = reduce_func(state, element)``.
+        """Fold the elements: ``state = reduce_func(state, element)``, the element passed
+        whole (a tuple element is one argument, as in TensorFlow).
 
         Example:
             >>> ds = Dataset.from_tensor_slices([8, 3, 0, 8, 2, 1])
             >>> int(ds.reduce(0, lambda state, value: state + value))
             22
+            >>> pairs = Dataset.from_tensor_slices(([1, 2], [10, 20]))
+            >>> int(pairs.reduce(0, lambda state, xy: state + xy[0] * xy[1]))
+            50
         """
         state = structure.wrap(structure.to_arrays(initial_state))
         for element in self._elements():
-            args = structure.wrap(element)
-            state = reduce_func(state, *args) if isinstance(args, tuple) else \
-                reduce_func(state, args)
+            state = reduce_func(state, structure.wrap(element))
         return structure.wrap(structure.to_arrays(state))
 
     def get_single_element(self, name=None):
@@ -330,6 +332,83 @@ class Dataset:
         """``transformation_func(self)``, for chaining."""
         return transformation_func(self)
 
+    def scan(self, initial_state, scan_func, name=None):
+        """Carry a state along the elements: ``scan_func(state, element)`` returns
+        ``(new_state, output_element)``.
+
+        Example:
+            >>> ds = Dataset.range(4).scan(np.int64(0), lambda s, x: (s + x, s * 10))
+            >>> [int(x) for x in ds]
+            [0, 0, 10, 30]
+        """
+        return _grouping().ScanDataset(self, initial_state, scan_func)
+
+    def group_by_window(self, key_func, reduce_func, window_size=None,
+                        window_size_func=None, name=None):
+        """Group elements by ``key_func(element)`` (an int64 scalar) into windows of
+        ``window_size`` and replace each window by ``reduce_func(key, window_dataset)``;
+        partial windows are reduced at the end of the input, by key."""
+        return _grouping().GroupByWindowDataset(self, key_func, reduce_func, window_size,
+                                                window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None,
+                                  padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None):
+        """Batch elements of similar length together: lengths in
+        ``[bucket_boundaries[i-1], bucket_boundaries[i])`` are padded and batched by
+        ``bucket_batch_sizes[i]`` (one more size than boundaries).
+
+        Example:
+            >>> import tapeflow as tf
+            >>> ds = Dataset.from_generator(lambda: ([1] * n for n in [1, 5, 2, 6, 1]),
+            ...     output_signature=tf.TensorSpec((None,), tf.int32))
+            >>> ds = ds.bucket_by_sequence_length(lambda x: tf.shape(x)[0], [3], [2, 2])
+            >>> [b.numpy().tolist() for b in ds]
+            [[[1, 0], [1, 1]], [[1, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 1]], [[1]]]
+        """
+        return _grouping().bucket_by_sequence_length(
+            self, element_length_func, bucket_boundaries, bucket_batch_sizes,
+            padded_shapes, padding_values, pad_to_bucket_boundary, no_padding,
+            drop_remainder)
+
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
+                           name=None):
+        """``(class, element)`` pairs resampled so that the classes
+        (``class_func(element)``) follow ``target_dist``."""
+        return _grouping().rejection_resample(self, class_func, target_dist, initial_dist,
+                                              seed)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        """Elements drawn at random from ``datasets`` with probabilities ``weights``
+        (uniform by default); an exhausted dataset drops out, or ends the whole dataset
+        when ``stop_on_empty_dataset``.
+
+        Example:
+            >>> ds = Dataset.sample_from_datasets([Dataset.range(3), Dataset.range(10, 13)],
+            ...                                   seed=1)
+            >>> sorted(int(x) for x in ds)
+            [0, 1, 2, 10, 11, 12]
+        """
+        return _grouping().SampleFromDatasets(datasets, weights, seed,
+                                              stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        """Element ``k`` is the next element of ``datasets[choice_k]`` (``choice_dataset``
+        gives int64 scalars).
+
+        Example:
+            >>> a, b = Dataset.from_tensors("a").repeat(), Dataset.from_tensors("b").repeat()
+            >>> choice = Dataset.range(2).repeat(2)
+            >>> [x.numpy() for x in Dataset.choose_from_datasets([a, b], choice)]
+            [b'a', b'b', b'a', b'b']
+        """
+        return _grouping().ChooseFromDatasets(datasets, choice_dataset,
+                                              stop_on_empty_dataset)
+
 
 class Iterator:
     """``iter(dataset)``: the elements of one pass as ``tf.Tensor`` structures."""
@@ -375,6 +454,11 @@ def _batching():
 def _shuffle():
     from tapeflow.data import shuffle
     return shuffle
+
+
+def _grouping():
+    from tapeflow.data import grouping
+    return grouping
 
 
 def _prefetch():

@@ -151,8 +151,20 @@ class Trainer(SingleBatchMethods):
             m.reset_state()
 
     def get_metrics_result(self):
-        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values."""
+        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values.
+
+        A subclass that overrides the ``metrics`` property (a custom ``train_step``'s
+        trackers) gets those metrics' results, as Keras iterates ``self.metrics``.
+        """
         out = {}
+        if type(self).metrics is not Trainer.metrics:
+            for metric in self.metrics:
+                result = metric.result()
+                if isinstance(result, dict):
+                    out.update(result)
+                else:
+                    out[metric.name] = result
+            return out
         if self._loss_tracker is not None:
             out["loss"] = self._loss_tracker.result()
         if self._compile_metrics is not None and self._compile_metrics.built:
@@ -393,15 +405,20 @@ class Trainer(SingleBatchMethods):
         logs, train_function = None, self.make_train_function()
         if isinstance(train_function, TracedTrainStep):
             train_function.new_epoch()
+        # the logs become Python floats for the callbacks that look at every batch (the
+        # progress bar, a user's hook); with none, only the last batch's are converted
+        per_batch = bool(callbacks.batch_callbacks("on_train_batch_end", "on_batch_end"))
         for step, data in enumerate(adapter.epoch()):
             if custom and step == 0:
                 self._build_compiled_metrics(data)
             callbacks.on_train_batch_begin(step)
-            logs = pythonify_logs(train_function(data))
-            callbacks.on_train_batch_end(step, logs)
+            logs = train_function(data)
+            if per_batch:
+                logs = pythonify_logs(logs)
+                callbacks.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
-        return logs
+        return logs if logs is None or per_batch else pythonify_logs(logs)
 
     # --- evaluate / predict -----------------------------------------------------------
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
