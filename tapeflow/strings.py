@@ -36,7 +36,7 @@ from tapeflow import tensor as tensor_lib
 
 __all__ = ["lower", "upper", "regex_replace", "regex_full_match", "split", "unicode_split",
            "ngrams", "join", "reduce_join", "length", "substr", "strip", "as_string",
-           "to_number"]
+           "to_number", "to_hash_bucket_fast"]
 
 
 def _map(func, value, where, dtype=object):
@@ -284,6 +284,22 @@ def to_number(string_tensor, out_type="float32", name=None):
         raise ValueError(f"tf.strings.to_number: cannot parse a string as "
                          f"{np.dtype(np_type).name}: {err}") from None
     return tensor_lib.Tensor(np.array(values, dtype=np_type).reshape(arr.shape))
+
+
+def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
+    """Each string's FarmHash ``Fingerprint64`` modulo ``num_buckets``, int64 (the same
+    buckets as TensorFlow).
+
+    Example:
+        >>> to_hash_bucket_fast(["a", "hello"], 7).numpy().tolist()
+        [5, 5]
+    """
+    if int(num_buckets) < 1:
+        raise ValueError(f"tf.strings.to_hash_bucket_fast: num_buckets must be at least 1; "
+                         f"received {num_buckets}.")
+    fingerprint = string_arrays.fingerprint64
+    return _map(lambda b: fingerprint(b) % int(num_buckets), input, "to_hash_bucket_fast",
+                dtype=np.int64)
 
 
 def __getattr__(name):

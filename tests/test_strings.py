@@ -96,3 +96,18 @@ def test_bad_input_names_the_function():
 def test_strings_work_in_dataset_map():
     ds = tf.data.Dataset.from_tensor_slices(["Hello World", "FOO"]).map(tf.strings.lower)
     assert [x.numpy() for x in ds] == [b"hello world", b"foo"]
+
+
+def test_to_hash_bucket_fast_is_farmhash_fingerprint64():
+    words = [b"", b"a", b"ab", b"abc", b"abcd", b"hello", b"abcdefgh", b"abcdefghijklmnop",
+             b"abcdefghijklmnopq", b"x" * 32, b"y" * 33, b"z" * 64, b"q" * 65,
+             bytes(range(200)), "é".encode() * 50, b"w" * 128, b"v" * 129]
+    # TensorFlow 2.21: tf.strings.to_hash_bucket_fast(words, 2**62) and (words, 7)
+    assert _list(tf.strings.to_hash_bucket_fast(words, 2**62)) == [
+        1936946117179621455, 3694432073954588131, 3066228220894225694, 2640714258260161385,
+        1897425971756105985, 3786372426573024488, 4533385575889643785, 1469030743107030717,
+        2171023947900359592, 3678204687145032709, 3999049019338133246, 294799756062990872,
+        3080958293828885289, 525935771297148851, 2456893889797950300, 1651997402916279192,
+        3651744563223810619]
+    assert _list(tf.strings.to_hash_bucket_fast(words, 7)) == [6, 5, 0, 1, 5, 5, 2, 2, 6, 1,
+                                                               0, 1, 5, 2, 5, 4, 6]

@@ -9,8 +9,9 @@ document per row) and keeps them most frequent first, ties broken by the token i
 higher first (Keras's ``np.lexsort(...)[::-1]``), cut to ``max_tokens`` indices. The
 inverse document frequency is ``log(1 + num_documents / (1 + document_count))``; the
 OOV slots get the mean of the tokens' weights. Several OOV slots take ``token %
-num_oov_indices`` for integers; strings would need TensorFlow's FarmHash, not
-provided (an error says so).
+num_oov_indices`` for integers and FarmHash's ``Fingerprint64 % num_oov_indices`` for
+strings (TensorFlow's ``to_hash_bucket_fast``, same buckets); a ``salt`` (SipHash) is
+not provided.
 
 Example:
     >>> from tapeflow.keras.layers import StringLookup
@@ -32,7 +33,7 @@ from tapeflow.keras.layers.preprocessing.lookup_utils import (adapt_batches, as_
                                                               encode_rows, listify,
                                                               validate_lookup_args)
 from tapeflow.keras.serialization_lib import in_safe_mode
-from tapeflow.string_arrays import as_bytes_array
+from tapeflow.string_arrays import as_bytes_array, fingerprint64
 from tapeflow.tensor import Tensor
 
 __all__ = ["IndexLookup"]
@@ -64,6 +65,7 @@ class IndexLookup(Layer):
         kwargs.pop("dtype", None)
         if kwargs:
             raise ValueError(f"Unrecognized keyword argument(s): {kwargs}")
+        salt = _check_salt(self, salt, vocabulary_dtype, oov_method)
         super().__init__(name=name)
         self.invert, self.max_tokens, self.num_oov_indices = invert, max_tokens, num_oov_indices
         self.mask_token, self.oov_token, self.output_mode = mask_token, oov_token, output_mode
@@ -316,12 +318,17 @@ class IndexLookup(Layer):
         return out
 
     def _oov_buckets(self, keys):
-        if self.vocabulary_dtype == "string" or self.oov_method == "farmhash":
+        """OOV slots: ``x % n`` for integers, else FarmHash ``Fingerprint64 % n`` (of the
+        decimal text for integers with ``oov_method="farmhash"``), as Keras."""
+        n = self.num_oov_indices
+        if self.salt is not None:
             raise NotImplementedError(
-                f'Layer "{self.name}": hashing out-of-vocabulary strings into '
-                f"num_oov_indices={self.num_oov_indices} buckets uses TensorFlow's FarmHash, "
-                f"which tapeflow does not provide; use num_oov_indices=1.")
-        return np.mod(keys.astype(np.int64), self.num_oov_indices)
+                f'Layer "{self.name}": a `salt` hashes out-of-vocabulary values with '
+                f"TensorFlow's SipHash, which tapeflow does not provide; leave salt=None.")
+        if self.vocabulary_dtype != "string" and self.oov_method != "farmhash":
+            return np.mod(keys.astype(np.int64), n)
+        flat = [k if isinstance(k, bytes) else str(k).encode() for k in keys.reshape(-1)]
+        return np.array([fingerprint64(k) % n for k in flat], np.int64).reshape(keys.shape)
 
     def _depth(self):
         return self.max_tokens if self.pad_to_max_tokens else self._frozen_vocab_size
@@ -446,3 +453,19 @@ class IndexLookup(Layer):
         values = lines if self.vocabulary_dtype == "string" else [int(v) for v in lines]
         idf = self._idf
         self.set_vocabulary(values, idf_weights=idf if self.output_mode == "tf_idf" else None)
+
+
+def _check_salt(layer, salt, vocabulary_dtype, oov_method):
+    """Keras's checks of ``salt``: integers need ``oov_method="farmhash"``; one int is
+    both key halves."""
+    if salt is None:
+        return None
+    if vocabulary_dtype != "string" and oov_method != "farmhash":
+        raise ValueError(f"{type(layer).__name__}: `salt` can only be used when "
+                         f"`oov_method='farmhash'`. Received: oov_method={oov_method}")
+    if isinstance(salt, (tuple, list)) and len(salt) == 2:
+        return list(salt)
+    if isinstance(salt, int):
+        return [salt, salt]
+    raise ValueError(f"The `salt` argument for `IndexLookup` can only be a tuple of 2 "
+                     f"integers, or a single integer. Received: salt={salt}.")

@@ -59,6 +59,17 @@ def test_integer_lookup_mask_and_floormod_oov():
         [-1, 10, 20, -1]
 
 
+def test_several_oov_slots_hash_as_tensorflow():
+    multi = StringLookup(mask_token="", num_oov_indices=2, output_mode="multi_hot")
+    multi.adapt(["a", "b", "b"])
+    assert _list(multi([["a", "x", ""]])) == [[1, 0, 0, 1]]  # "x" -> slot 0
+    layer = StringLookup(vocabulary=["a"], num_oov_indices=3)
+    assert layer.get_vocabulary() == ["[UNK]", "[UNK]", "[UNK]", "a"]
+    assert _list(layer(["a", "x", "hello", "yy", "é", "z" * 70])) == [3, 2, 1, 1, 1, 2]
+    farm = IntegerLookup(vocabulary=[10], num_oov_indices=3, oov_method="farmhash")
+    assert _list(farm([10, 4, 5, 123456789, -7])) == [3, 2, 1, 2, 2]
+
+
 def test_tf_idf_lookup():
     layer = StringLookup(output_mode="tf_idf")
     layer.adapt([["a", "b"], ["b", "b"], ["c", "c"]])
@@ -111,8 +122,10 @@ def test_errors():
         StringLookup(output_mode="tf_idf", vocabulary=["a"])
     with pytest.raises(ValueError, match="num_oov_indices=0"):
         StringLookup(vocabulary=["a"], num_oov_indices=0)(["b"])
-    with pytest.raises(NotImplementedError, match="FarmHash"):
-        StringLookup(vocabulary=["a"], num_oov_indices=2)(["b"])
+    with pytest.raises(NotImplementedError, match="SipHash"):
+        StringLookup(vocabulary=["a"], num_oov_indices=2, salt=3)(["b"])
+    with pytest.raises(ValueError, match="salt"):
+        IntegerLookup(salt=3)
     with pytest.raises(TypeError, match=r'Layer "ints" \(IntegerLookup\) expects integers'):
         IntegerLookup(name="ints").adapt(["a", "b"])
     with pytest.raises(ValueError, match="larger than the maximum"):
