@@ -1,9 +1,9 @@
 """The hand-fused NumPy MLP: the yardstick tapeflow's fit() is measured against.
 
-Dense(relu) layers + a softmax output trained with Keras's RMSprop or Adam formulas,
-written the fastest way plain NumPy allows: one flat parameter buffer (and one for the
-gradients), every activation and update computed in place into preallocated buffers,
-batches gathered with ``np.take(..., out=)``. Same math as the tapeflow model.
+Dense(relu) layers + a softmax output trained with Keras's RMSprop, Adam or SGD-momentum
+(0.9) formulas, written the fastest way plain NumPy allows: one flat parameter buffer
+(and one for the gradients), every activation and update computed in place into
+preallocated buffers, batches gathered with ``np.take(..., out=)``. Same math as the tapeflow model.
 """
 import numpy as np
 
@@ -77,7 +77,13 @@ class FusedMLP:
     def _update(self):
         g, p, tmp = self.gflat, self.flat, self.tmp
         self.t += 1
-        if self.opt == "rmsprop":                      # a = rho a + (1-rho) g^2
+        if self.opt == "sgd_momentum":                 # v = 0.9 v - lr g; w += v
+            v = self.s1
+            v *= 0.9
+            np.multiply(g, self.lr, out=tmp)
+            v -= tmp
+            p += v
+        elif self.opt == "rmsprop":                    # a = rho a + (1-rho) g^2
             a = self.s1
             a *= 0.9
             np.multiply(g, g, out=tmp)

@@ -43,8 +43,8 @@ from tapeflow.function_program import (build_function_program, same_function_pro
                                         structure_of)
 from tapeflow.ops.math import cast
 from tapeflow.tape import flatten, pack_like
-from tapeflow.tensor import (STATE, Tensor, TensorShape, Variable, convert_to_tensor,
-                             effect)
+from tapeflow.tensor import STATE, Tensor, Variable, convert_to_tensor, effect
+from tapeflow.tensor_shape import TensorSpec
 from tapeflow.trace import Trace
 
 __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "py_function",
@@ -52,56 +52,6 @@ __all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "py_functio
 
 _MAX_TRACES = 3        # traced calls per signature before giving up on a replay
 _MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
-
-
-class TensorSpec:
-    """The shape and dtype of a tensor argument, as in ``tf.function(input_signature=)``.
-
-    Args:
-        shape: dimensions, ``None`` for any size.
-        dtype: the dtype (float32 by default).
-        name: an optional label.
-
-    Example:
-        >>> import tapeflow as tf
-        >>> spec = tf.TensorSpec(shape=[None, 3], dtype=tf.float32)
-        >>> spec.is_compatible_with(tf.zeros((5, 3))), spec
-        (True, TensorSpec(shape=(None, 3), dtype=tf.float32, name=None))
-    """
-
-    def __init__(self, shape, dtype="float32", name=None):
-        from tapeflow import dtypes
-        self.shape = TensorShape(shape)
-        self.dtype = dtypes.as_dtype(dtype)
-        self.name = name
-        self._any_rank = shape is None  # TensorSpec(None): any shape, as in TensorFlow
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        """The spec of ``tensor``'s shape and dtype."""
-        return cls(tensor.shape, tensor.dtype, name)
-
-    def is_compatible_with(self, value):
-        """True if ``value`` (a tensor, array or spec) has a matching dtype and shape."""
-        shape = TensorShape(getattr(value, "shape", np.shape(value)))
-        dtype = getattr(value, "dtype", None)
-        from tapeflow import dtypes
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            return False
-        if getattr(self, "_any_rank", False):
-            return True
-        return len(shape) == len(self.shape) and all(
-            a is None or b is None or a == b for a, b in zip(self.shape, shape))
-
-    def __eq__(self, other):
-        return isinstance(other, TensorSpec) and (self.shape, self.dtype, self.name) == \
-            (other.shape, other.dtype, other.name)
-
-    __hash__ = object.__hash__
-
-    def __repr__(self):
-        shape = None if getattr(self, "_any_rank", False) else self.shape
-        return f"TensorSpec(shape={shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 class _Signature:
@@ -170,6 +120,11 @@ class Function:
         return None if self._latest is None else self._latest.source
 
     def __call__(self, *args, **kwargs):
+        if not kwargs and self.input_signature is None and not STATE.recorders:
+            sig = self._signatures.get(_flat_key(args))
+            if sig is not None and sig.program is not None:  # the common replay
+                return sig.program.run([a if a.__class__ is np.ndarray else a._value
+                                        for a in args])
         if self.input_signature is not None:
             args = _check_signature(self.name, self.input_signature, args, kwargs)
         args, kwargs = _tensors_in(args), _tensors_in(kwargs)
@@ -287,7 +242,7 @@ class ConcreteFunction:
     def structured_input_signature(self):
         """``(positional, keyword)`` of the specs (named after their arguments) and fixed
         Python values."""
-        named = [TensorSpec(None if getattr(s, "_any_rank", False) else s.shape, s.dtype, n)
+        named = [TensorSpec(None if s._any_rank else s.shape, s.dtype, n)
                  if s is not None else self._arguments[n] for n, s in self._specs.items()]
         return tuple(named), {}
 
@@ -406,6 +361,25 @@ def _key(structure, leaves):
                 return None
             key.append(("object", id(leaf)))
     return tuple(key)
+
+
+_FLAT_STRUCTURES = {}
+
+
+def _flat_key(args):
+    """:func:`_key` of ``(args, {})`` when every argument is an array or a Tensor (the
+    usual train step), computed without flattening; None otherwise (``None`` is never
+    a key: the slow path makes the keys)."""
+    key = _FLAT_STRUCTURES.get(len(args))
+    if key is None:
+        key = _FLAT_STRUCTURES[len(args)] = (structure_of((tuple(args), {})),)
+    for a in args:
+        if a.__class__ is Tensor:
+            a = a._value
+        elif a.__class__ is not np.ndarray or a.dtype.kind not in "biufc":
+            return None
+        key += ((a.shape, a.dtype.str),)
+    return key
 
 
 def _describe(key):

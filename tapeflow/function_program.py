@@ -58,24 +58,60 @@ class FunctionProgram:
 
 
 class _EffectCall:
-    """An effect of the trace, called again with tensors rebuilt from slot arrays."""
+    """An effect of the trace, called again with tensors rebuilt from slot arrays.
 
-    __slots__ = ("fn", "structure", "leaves", "positions", "out_positions")
+    The arguments are rebuilt by one generated lambda (constants and ``Tensor(array)``
+    in the recorded structure), not by walking the structure at every call.
+    """
+
+    __slots__ = ("call", "out_positions")
 
     def __init__(self, fn, structure, leaves, positions, out_positions):
-        self.fn, self.structure, self.leaves = fn, structure, leaves
-        self.positions, self.out_positions = positions, out_positions
+        self.call = _rebuilder(fn, structure, leaves, positions)
+        self.out_positions = out_positions
 
     def __call__(self, *arrays):
-        leaves = list(self.leaves)
-        for position, array in zip(self.positions, arrays):
-            leaves[position] = Tensor(array)
-        args, kwargs = pack_like(self.structure, leaves)
-        result = self.fn(*args, **kwargs)
+        result = self.call(*arrays)
         if not self.out_positions:
             return ()
         flat = flatten(result)
         return [flat[p]._value for p in self.out_positions]
+
+
+def _rebuilder(fn, structure, leaves, positions):
+    """``lambda a0, a1, ...: fn(*args, **kwargs)`` with ``(args, kwargs) = structure``
+    rebuilt from the recorded ``leaves`` (constants) and ``Tensor(a<j>)`` at the tensor
+    ``positions``, walking the structure in :func:`tapeflow.tape.flatten`'s order."""
+    ns, slot_of = {"fn": fn, "T": Tensor}, {p: j for j, p in enumerate(positions)}
+    counter = iter(range(len(leaves)))
+
+    def code(s):
+        if isinstance(s, dict):
+            items = []
+            for key in sorted(s):
+                ns[f"k{len(ns)}"] = key
+                items.append(f"k{len(ns) - 1}: {code(s[key])}")
+            return "{" + ", ".join(items) + "}"
+        if isinstance(s, (list, tuple)):
+            items = [code(x) for x in s]
+            if type(s) is list:
+                return "[" + ", ".join(items) + "]"
+            if type(s) is tuple:
+                return "(" + "".join(f"{x}, " for x in items) + ")"
+            ns[f"t{len(ns)}"] = type(s)
+            packed = "(" + ", ".join(items) + ")" if hasattr(s, "_fields") else \
+                "([" + ", ".join(items) + "])"
+            return f"t{len(ns) - 1}{packed}"
+        i = next(counter)
+        if i in slot_of:
+            return f"T(a{slot_of[i]})"
+        ns[f"c{i}"] = leaves[i]
+        return f"c{i}"
+
+    args, kwargs = structure
+    source = f"lambda {', '.join(f'a{j}' for j in range(len(positions)))}: " \
+             f"fn(*{code(tuple(args))}, **{code(kwargs)})"
+    return eval(compile(source, "<tapeflow.function effect>", "eval"), ns)  # noqa: S307
 
 
 class _Builder:

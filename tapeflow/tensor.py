@@ -123,6 +123,7 @@ def _to_array(value, dtype=None, copy=False):
         value = value._value
     elif hasattr(value, "_keras_tensor_error"):
         value._keras_tensor_error()
+    wants_string = dtype is not None and dtypes.as_dtype(dtype) == dtypes.string
     if dtype is None:
         dtype = _infer_dtype(value)
     else:
@@ -130,7 +131,18 @@ def _to_array(value, dtype=None, copy=False):
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         value = [np.asarray(v) for v in value]
     arr = np.array(value, dtype=dtype, copy=True) if copy else np.asarray(value, dtype=dtype)
+    if arr.dtype.kind in "US" or (wants_string and not all(type(v) is bytes
+                                                            for v in arr.flat)):
+        arr = _string_array(arr)
     return arr
+
+
+def _string_array(arr):
+    """Strings as TensorFlow holds them: an object array of UTF-8 ``bytes``."""
+    out = np.empty(arr.shape, dtype=object)
+    out.reshape(-1)[:] = [v.encode("utf-8") if isinstance(v, str) else bytes(v)
+                          for v in arr.flat]
+    return out
 
 
 class Tensor:

@@ -17,54 +17,10 @@ import numpy as np
 
 from tapeflow import dtypes
 from tapeflow.tensor import Tensor, TensorShape, _infer_dtype
+from tapeflow.tensor_shape import TensorSpec
 
 __all__ = ["TensorSpec", "DatasetSpec", "to_arrays", "leaves", "pack", "map_leaves", "wrap", "to_numpy",
            "spec_of", "describe", "is_structure"]
-
-
-class TensorSpec:
-    """The type of one tensor of an element: ``TensorSpec(shape, dtype, name)``.
-
-    A ``None`` dimension is unknown (the batch axis of ``batch()`` without
-    ``drop_remainder``).
-
-    Example:
-        >>> TensorSpec((None, 28, 28), "uint8")
-        TensorSpec(shape=(None, 28, 28), dtype=tf.uint8, name=None)
-        >>> TensorSpec((None, 3)).is_compatible_with(np.zeros((5, 3), np.float32))
-        True
-    """
-
-    def __init__(self, shape, dtype="float32", name=None):
-        self.shape = shape if isinstance(shape, TensorShape) else TensorShape(
-            None if shape is None else list(shape))
-        self.dtype = dtypes.as_dtype(dtype)
-        self.name = name
-
-    def __repr__(self):
-        dims = self.shape.as_list() if self.shape.rank is not None else None
-        shape = "<unknown>" if dims is None else str(tuple(dims))
-        return f"TensorSpec(shape={shape}, dtype={self.dtype!r}, name={self.name!r})"
-
-    def __eq__(self, other):
-        if not isinstance(other, TensorSpec) or self.dtype != other.dtype:
-            return False
-        mine, theirs = self.shape, other.shape
-        if mine.rank is None or theirs.rank is None:
-            return mine.rank == theirs.rank
-        return mine.as_list() == theirs.as_list()
-
-    __hash__ = object.__hash__
-
-    def is_compatible_with(self, value):
-        """Whether ``value`` (a spec, tensor or array) fits this spec's shape and dtype."""
-        if isinstance(value, TensorSpec):
-            shape, dtype = value.shape.as_list() if value.shape.rank is not None else None, \
-                value.dtype
-        else:
-            arr = value.array if isinstance(value, Tensor) else np.asarray(value)
-            shape, dtype = list(arr.shape), dtypes.as_dtype(arr.dtype)
-        return dtype == self.dtype and shape_fits(shape, self.shape)
 
 
 class DatasetSpec:

@@ -157,23 +157,33 @@ def log_softmax(logits, axis=-1, name=None):
 
 # -------------------------------------------------------------------- cross-entropies
 
+def _flat_labels(labels, logits, n):
+    """Rows of ``logits`` as a 2-D view, and the labels as flat checked intp ids."""
+    lab = labels.reshape(-1).astype(np.intp, copy=False)
+    if lab.size and (np.minimum.reduce(lab) < 0 or np.maximum.reduce(lab) >= n):
+        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
+                         f"[0, {n}); got min {lab.min()} and max label {lab.max()}.")
+    return logits.reshape(-1, n), lab
+
+
 @primitive("sparse_softmax_cross_entropy_with_logits")
 def _sparse_xent(labels, logits):
-    n = logits.shape[-1]
-    if labels.size and (labels.min() < 0 or labels.max() >= n):
-        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels must be in "
-                         f"[0, {n}); got min {labels.min()} and max label {labels.max()}.")
-    logp = _log_softmax_np(logits, -1)
-    return -np.take_along_axis(logp, labels[..., None].astype(np.intp), -1)[..., 0]
+    # flat fancy indexing and ufunc reductions: take_along_axis and np.max cost more
+    # than the arithmetic at training's batch sizes
+    flat, lab = _flat_labels(labels, logits, logits.shape[-1])
+    shifted = flat - np.maximum.reduce(flat, axis=1, keepdims=True)
+    lse = np.log(np.add.reduce(np.exp(shifted), axis=1))
+    return (lse - shifted[np.arange(lab.size), lab]).reshape(labels.shape)
 
 
 @_sparse_xent.defvjp
 def _sparse_xent_vjp(g, out, labels, logits):
-    grad = _softmax.forward(logits, -1)
-    np.put_along_axis(grad, labels[..., None].astype(np.intp),
-                      np.take_along_axis(grad, labels[..., None].astype(np.intp), -1) - 1, -1)
-    grad *= g[..., None]
-    return None, grad
+    flat, lab = _flat_labels(labels, logits, logits.shape[-1])
+    grad = np.exp(flat - np.maximum.reduce(flat, axis=1, keepdims=True))
+    grad /= np.add.reduce(grad, axis=1, keepdims=True)      # softmax
+    grad[np.arange(lab.size), lab] -= 1
+    grad *= np.reshape(g, (-1, 1))
+    return None, grad.reshape(logits.shape)
 
 
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):

@@ -294,3 +294,15 @@ def test_text_line_dataset(tmp_path):
     lines = tf.data.TextLineDataset(str(path))
     assert [line.numpy() for line in lines] == [b"survived,sex", b"0,male", b"1,female"]
     assert values(lines.skip(1).take(1)) == [b"0,male"]
+
+
+def test_element_specs_are_tf_tensor_specs():
+    """tf.TensorSpec and tf.data's element specs are one class, compared as TensorFlow
+    does (shape, dtype and name), so `ds.element_spec == (tf.TensorSpec(...), ...)` holds."""
+    assert tf.TensorSpec is tf.data.TensorSpec
+    ds = tf.data.Dataset.from_tensor_slices(
+        (np.zeros((4, 3), np.float32), np.arange(4))).batch(2)
+    assert ds.element_spec == (tf.TensorSpec(shape=(None, 3), dtype=tf.float32),
+                               tf.TensorSpec(shape=(None,), dtype=tf.int64))
+    assert ds.element_spec[0] != tf.TensorSpec(shape=(None, 3), dtype=tf.float32, name="x")
+    assert ds.element_spec[0] != tf.TensorSpec(shape=(2, 3), dtype=tf.float32)

@@ -224,3 +224,47 @@ def test_unconnected_gradients_zero_and_tensor_spec():
     spec = tf.TensorSpec.from_tensor(tf.zeros((2, 3), tf.int32))
     assert spec == tf.TensorSpec((2, 3), tf.int32)
     assert not spec.is_compatible_with(tf.zeros((2, 3)))
+
+
+def test_arrays_and_tensors_of_one_shape_share_a_signature_on_the_fast_path():
+    @tf.function
+    def f(x, y):
+        return x * 2.0 + y
+
+    x, y = np.ones((2, 3), np.float32), np.full((2, 3), 0.5, np.float32)
+    for _ in range(3):  # trace twice, then replay
+        assert f(x, y).numpy().tolist() == [[2.5] * 3] * 2
+    assert f(tf.constant(x), y).numpy().tolist() == [[2.5] * 3] * 2   # Tensor: same key
+    assert f(x * 3, tf.constant(y)).numpy().tolist() == [[6.5] * 3] * 2
+    assert f.experimental_get_tracing_count() == 1
+    assert f(x.astype(np.float64), y.astype(np.float64)).dtype == tf.float64  # a new one
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_effects_replay_with_nested_arguments_rebuilt():
+    """An effect's arguments (tuples, namedtuples, dicts, keyword arguments) come back
+    with the new tensors in their places and the constants unchanged."""
+    import collections
+    from tapeflow.tensor import effect
+
+    Pair = collections.namedtuple("Pair", "a b")
+    seen = []
+
+    class Sink:
+        @effect
+        def put(self, pairs, extra, scale=1.0, named=None):
+            seen.append((float(pairs[0][0]), pairs[1], float(extra["t"]), extra["k"], scale,
+                         float(named.a), named.b))
+
+    sink = Sink()
+
+    @tf.function
+    def f(x):
+        y = x * 2.0
+        sink.put([(y, "c"), "d"], {"t": y + 1.0, "k": 7}, scale=3.0, named=Pair(x, "n"))
+        return y
+
+    for v in (1.0, 2.0, 5.0):
+        f(tf.constant(v))
+    assert seen[-1] == (10.0, "d", 11.0, 7, 3.0, 5.0, "n")
+    assert len(seen) == 3 and tf.autograph.to_code(f).startswith("def replay")

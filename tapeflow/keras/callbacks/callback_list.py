@@ -87,12 +87,16 @@ class CallbackList(Callback):
     def _call_batch(self, hook, legacy, batch, logs):
         """A per-batch hook, called only on the callbacks that override it (or its legacy
         ``on_batch_*`` alias), as Keras does: most never do, and fit calls it each step."""
+        for cb in self.batch_callbacks(hook, legacy):
+            getattr(cb, hook)(batch, logs)
+
+    def batch_callbacks(self, hook, legacy):
+        """The callbacks that override ``hook`` or its legacy alias (cached)."""
         found = self._batch_callbacks.get(hook)
         if found is None:
             found = self._batch_callbacks[hook] = [
                 cb for cb in self.callbacks if _overrides(cb, hook) or _overrides(cb, legacy)]
-        for cb in found:
-            getattr(cb, hook)(batch, logs)
+        return found
 
     def set_params(self, params):
         self.params = params

@@ -1,15 +1,16 @@
-"""``keras.utils.split_dataset`` and the small datasets standing in for ``tf.data``.
+"""``keras.utils.split_dataset``: a left and a right ``tf.data.Dataset`` from one dataset.
 
-``split_dataset`` and ``timeseries_dataset_from_array`` return small in-memory datasets standing in for ``tf.data.Dataset``: iterate them
-for elements (tuples of ``tf.Tensor`` where Keras yields tuples), ``len()`` is the
-cardinality, ``.batch(n)`` groups elements, ``.take(n)`` keeps the first ``n``,
-``.as_numpy_iterator()`` yields NumPy values, and ``model.fit`` accepts them (a batched
-one is a sequence of batches).
+As Keras 3 does it: the samples of ``dataset`` (a NumPy array, a list/tuple of NumPy
+arrays of the same length, or a ``tf.data.Dataset``, unbatched first when it is batched)
+are listed, shuffled with Python's ``random`` (``random.seed(seed)``, as Keras, which
+reseeds the global generator), then the first ``left_size`` go left and the last
+``right_size`` go right. Each side is ``Dataset.from_tensor_slices`` of its samples,
+batched again with the input's batch size when the input was batched.
 
 Example:
     >>> import numpy as np
     >>> left, right = split_dataset(np.arange(10), left_size=0.8)
-    >>> len(left), len(right)
+    >>> int(left.cardinality()), len(right)
     (8, 2)
     >>> [int(v) for v in right]
     [8, 9]
@@ -21,183 +22,221 @@ import random
 
 import numpy as np
 
-from tapeflow.tensor import constant
+from tapeflow.data import structure
+from tapeflow.data.dataset import Dataset
 
-__all__ = ["ArrayDataset", "BaseDataset", "split_dataset"]
+__all__ = ["split_dataset", "is_batched", "get_batch_size"]
 
-
-def _map(structure, fn):
-    if isinstance(structure, dict):
-        return {k: _map(v, fn) for k, v in structure.items()}
-    if isinstance(structure, (tuple, list)):
-        return tuple(_map(v, fn) for v in structure)
-    return fn(structure)
+_NAME = "split_dataset"
 
 
-def _leaves(structure):
-    if isinstance(structure, dict):
-        return [leaf for v in structure.values() for leaf in _leaves(v)]
-    if isinstance(structure, (tuple, list)):
-        return [leaf for v in structure for leaf in _leaves(v)]
-    return [structure]
+def is_batched(dataset):
+    """Whether ``dataset`` is a batched ``tf.data.Dataset`` (Keras's test: it has a
+    ``_batch_size``, as ``batch`` and ``padded_batch`` datasets do)."""
+    return hasattr(dataset, "_batch_size")
 
 
-class BaseDataset:
-    """What the datasets here share: ``len``, indexing, iteration (as ``tf.Tensor``)."""
-
-    def __len__(self):
-        raise NotImplementedError
-
-    def _numpy(self, i):
-        raise NotImplementedError
-
-    def cardinality(self):
-        """Number of elements (batches when batched), as ``tf.data``'s ``cardinality``."""
-        return len(self)
-
-    def __getitem__(self, i):
-        if not 0 <= i < len(self):
-            raise IndexError(f"dataset index {i} out of range for {len(self)} elements")
-        return _map(self._numpy(i), constant)
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
-
-    def as_numpy_iterator(self):
-        """Yields the elements as NumPy values."""
-        return (self._numpy(i) for i in range(len(self)))
+def get_batch_size(dataset):
+    """The batch size of a batched dataset, else None."""
+    return dataset._batch_size if is_batched(dataset) else None
 
 
-class ArrayDataset(BaseDataset):
-    """Elements (or batches) sliced from arrays along their first axis.
+def _check_arrays(arrays, kind):
+    """Keras's checks of a list/tuple of arrays: non-empty, NumPy, one length."""
+    if len(arrays) == 0:
+        raise ValueError(f"{_NAME}: Received an empty {kind} dataset. Please provide a "
+                         f"non-empty {kind} of arrays.")
+    for i, element in enumerate(arrays):
+        if not isinstance(element, np.ndarray):
+            raise ValueError(f"{_NAME}: Expected a {kind} of `numpy.ndarray` objects, "
+                             f"Received: {type(element)} at index {i}.")
+        if element.ndim == 0 or element.shape[0] != arrays[0].shape[0]:
+            raise ValueError(f"{_NAME}: Received a {kind} of NumPy arrays with different "
+                             f"lengths. Mismatch found at index {i}, Expected shape="
+                             f"{arrays[0].shape} Received shape={element.shape}. Please "
+                             f"provide a {kind} of NumPy arrays of the same length.")
+    return tuple(arrays)
 
-    Args:
-        arrays: An array, or a tuple/list/dict of arrays of the same length.
-        batch_size: None for single elements, else the batch size (last batch smaller).
 
-    Example:
-        >>> import numpy as np
-        >>> ds = ArrayDataset((np.arange(5), np.arange(5) * 10)).batch(2)
-        >>> len(ds), [y.tolist() for _, y in ds.as_numpy_iterator()]
-        (3, [[0, 10], [20, 30], [40]])
-    """
+def _stack(template, elements):
+    """The leaves of a list of samples stacked, each sample's shape checked."""
+    if not elements:
+        raise ValueError(f"{_NAME}: Received an empty dataset. Argument `dataset` must be "
+                         f"a non-empty list/tuple of `numpy.ndarray` objects or "
+                         f"`tf.data.Dataset` objects.")
+    columns = list(zip(*[structure.leaves(e) for e in elements]))
+    for column in columns:
+        first = column[0].shape
+        for i, leaf in enumerate(column):
+            if leaf.shape != first:
+                raise ValueError(f"{_NAME}: All `dataset` samples must have same shape, "
+                                 f"Expected shape: {first} Received shape: {leaf.shape} "
+                                 f"at index {i}.")
+    return structure.pack(template, [np.stack(column) for column in columns])
 
-    def __init__(self, arrays, batch_size=None):
-        self.arrays = _map(arrays, np.asarray)
-        lengths = {len(a) for a in _leaves(self.arrays)}
-        if len(lengths) != 1:
-            raise ValueError(f"All arrays of a dataset need the same length (first "
-                             f"dimension); received lengths {sorted(lengths)}.")
-        self.num_samples = lengths.pop()
-        self.batch_size = batch_size
 
-    def __len__(self):
-        if self.batch_size is None:
-            return self.num_samples
-        return -(-self.num_samples // self.batch_size)
+def _check_shapes(columns, first_axis):
+    """Keras's check that every sample has the first sample's shape (axes from
+    ``first_axis`` on; 1 for batches)."""
+    for column in columns:
+        first = column[0].shape[first_axis:]
+        for i, leaf in enumerate(column):
+            if leaf.shape[first_axis:] != first:
+                raise ValueError(f"{_NAME}: All `dataset` samples must have same shape, "
+                                 f"Expected shape: {first} Received shape: "
+                                 f"{leaf.shape[first_axis:]} at index {i}.")
 
-    def _numpy(self, i):
-        if self.batch_size is None:
-            return _map(self.arrays, lambda a: a[i])
-        sl = slice(i * self.batch_size, (i + 1) * self.batch_size)
-        return _map(self.arrays, lambda a: a[sl])
 
-    def batch(self, batch_size):
-        """The same data in batches of ``batch_size``."""
-        if self.batch_size is not None:
-            raise ValueError("This dataset is already batched.")
-        return type(self)(self.arrays, batch_size)
+def _stack(elements, first_axis=0):
+    """Samples (or batches of them, ``first_axis=1``) joined into one structure."""
+    if not elements:
+        raise ValueError(f"{_NAME}: Received an empty dataset. Argument `dataset` must be "
+                         f"a non-empty list/tuple of `numpy.ndarray` objects or "
+                         f"`tf.data.Dataset` objects.")
+    columns = list(zip(*[structure.leaves(e) for e in elements]))
+    _check_shapes(columns, first_axis)
+    join = np.concatenate if first_axis else np.stack
+    return structure.pack(elements[0], [join(column) for column in columns])
 
-    def take(self, count):
-        """The first ``count`` elements (all of them for ``count=-1``)."""
-        count = len(self) if count < 0 else min(count, len(self))
-        size = count if self.batch_size is None else min(count * self.batch_size,
-                                                           self.num_samples)
-        return type(self)(_map(self.arrays, lambda a: a[:size]), self.batch_size)
+
+def _dataset_samples(dataset):
+    """All samples of a ``tf.data.Dataset`` (unbatched), as one structure of arrays."""
+    if is_batched(dataset):
+        return _stack(list(dataset._elements()), first_axis=1)
+    source = dataset._index_source()
+    if source is not None and hasattr(source, "_gather"):
+        index = [chunk for chunk in dataset._index_chunks() if len(chunk)]
+        if index:
+            return source._gather(np.concatenate(index))
+    return _stack(list(dataset._elements()))
 
 
 def _samples(dataset):
-    """(structure of arrays, number of samples) of a split_dataset input."""
-    if isinstance(dataset, ArrayDataset):
-        return dataset.arrays, dataset.num_samples
-    if isinstance(dataset, np.ndarray) or hasattr(dataset, "numpy"):
-        return np.asarray(dataset), len(dataset)
+    """``dataset`` as one structure of arrays with the samples along axis 0."""
     if isinstance(dataset, (tuple, list)):
-        arrays = tuple(np.asarray(a) for a in dataset)
-        return arrays, len(arrays[0])
-    raise TypeError("The `dataset` argument must be either a dataset object, or a "
-                    f"list/tuple of arrays. Received: dataset={dataset!r:.80} of type "
-                    f"{type(dataset)}")
+        return _check_arrays(dataset, type(dataset).__name__)
+    if isinstance(dataset, np.ndarray):
+        return dataset if dataset.ndim and len(dataset) else _stack([])
+    return _dataset_samples(dataset)
 
 
-def _check_size(name, size, total):
-    if size is not None and type(size) not in (int, float):
-        raise TypeError(f"Invalid `{name}` Type. Expected: int or float or None, "
-                        f"Received: type({name})={type(size)}.")
-    if (type(size) is int and not 0 < size < total) or (
-            type(size) is float and not 0 < size < 1):
-        raise ValueError(f"`{name}` should be either a positive integer smaller than "
-                         f"{total}, or a float within the range `[0, 1]`. Received: "
-                         f"{name}={size}")
+def _check_dataset_type(dataset):
+    if not isinstance(dataset, (tuple, list, np.ndarray, Dataset)):
+        raise TypeError(f"{_NAME}: Unsupported dataset type: {type(dataset)}. The `dataset` "
+                        f"argument must be a `tf.data.Dataset`, a NumPy array, or a "
+                        f"list/tuple of NumPy arrays of the same length (for a dict of "
+                        f"arrays, split tf.data.Dataset.from_tensor_slices(the_dict)).")
 
 
-def _split_sizes(left_size, right_size, total):
-    """Keras's ``_rescale_dataset_split_sizes``."""
+def _check_types(left_size, right_size):
+    bad_left = left_size is not None and type(left_size) not in (int, float)
+    bad_right = right_size is not None and type(right_size) not in (int, float)
+    if bad_left and bad_right:
+        raise TypeError(f"{_NAME}: Invalid `left_size` and `right_size` Types. Expected: "
+                        f"integer or float or None, Received: type(left_size)="
+                        f"{type(left_size)} and type(right_size)={type(right_size)}")
+    for name, size, bad in (("left_size", left_size, bad_left),
+                            ("right_size", right_size, bad_right)):
+        if bad:
+            raise TypeError(f"{_NAME}: Invalid `{name}` Type. Expected: int or float or "
+                            f"None, Received: type({name})={type(size)}.")
+
+
+def _check_ranges(left_size, right_size, total):
     if left_size == 0 and right_size == 0:
-        raise ValueError("Both `left_size` and `right_size` are zero. At least one of the "
-                         "split sizes must be non-zero.")
-    _check_size("left_size", left_size, total)
-    _check_size("right_size", right_size, total)
+        raise ValueError(f"{_NAME}: Both `left_size` and `right_size` are zero. At least one "
+                         f"of the split sizes must be non-zero.")
+    for name, size, wording in (("left_size", left_size, f"smaller than {total},"),
+                                ("right_size", right_size, f"and smaller than {total}")):
+        if (type(size) is int and not 0 < size < total) or (
+                type(size) is float and not 0 < size < 1):
+            raise ValueError(f"{_NAME}: `{name}` should be either a positive integer "
+                             f"{wording} or a float within the range `[0, 1]`. Received: "
+                             f"{name}={size}")
     if type(left_size) is type(right_size) is float and left_size + right_size > 1:
-        raise ValueError("The sum of `left_size` and `right_size` is greater than 1. It "
-                         "must be less than or equal to 1.")
-    left = round(left_size * total) if type(left_size) is float else left_size
-    right = round(right_size * total) if type(right_size) is float else right_size
+        raise ValueError(f"{_NAME}: The sum of `left_size` and `right_size` is greater "
+                         f"than 1. It must be less than or equal to 1.")
+
+
+def _rescale_sizes(left_size, right_size, total):
+    """Keras's ``_rescale_dataset_split_sizes``: the two sizes as sample counts."""
+    _check_types(left_size, right_size)
+    _check_ranges(left_size, right_size, total)
+    # Keras turns int sizes into floats (its messages then read e.g. 12.0).
+    left = round(left_size * total) if type(left_size) is float else (
+        None if left_size is None else float(left_size))
+    right = round(right_size * total) if type(right_size) is float else (
+        None if right_size is None else float(right_size))
     left = total - right if left is None else left
     right = total - left if right is None else right
     if left + right > total:
-        raise ValueError(f"The sum of `left_size` and `right_size` should be smaller than "
-                         f"the {total}. Received: left_size + right_size = {left + right}")
+        raise ValueError(f"{_NAME}: The sum of `left_size` and `right_size` should be "
+                         f"smaller than the {total}. Received: left_size + right_size = "
+                         f"{left + right} and total_length = {total}")
     for split, side in ((left, "left"), (right, "right")):
         if split == 0:
-            raise ValueError(f"With `dataset` of length={total}, `left_size`={left} and "
-                             f"`right_size`={right}. Resulting {side} side dataset split "
-                             "will be empty. Adjust any of the aforementioned parameters")
+            raise ValueError(f"{_NAME}: With `dataset` of length={total}, `left_size`={left} "
+                             f"and `right_size`={right}. Resulting {side} side dataset "
+                             f"split will be empty. Adjust any of the aforementioned "
+                             f"parameters")
     return int(left), int(right)
 
 
-def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
-    """Splits a dataset into a left and a right part, as ``keras.utils.split_dataset``.
+def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None,
+                  preferred_backend=None):
+    """Splits a dataset into a left and a right ``tf.data.Dataset``, as Keras does.
 
     Args:
-        dataset: An array, a tuple/list of arrays of the same length, or an
-            ``ArrayDataset``.
+        dataset: A NumPy array, a list/tuple of NumPy arrays of the same length (each
+            sample is a tuple of their rows), or a ``tf.data.Dataset`` (a batched one is
+            split by samples and both sides are batched again).
         left_size: Fraction (float in (0, 1)) or number (int) of samples on the left;
             None: the complement of ``right_size``.
-        right_size: Same for the right part (taken from the end).
-        shuffle: Shuffle the samples first (Python's ``random`` with ``seed``, as Keras).
-        seed: Seed of the shuffle.
+        right_size: The same for the right side (its samples are the last ones).
+        shuffle: Shuffle the samples before splitting (``random.seed(seed)`` then
+            ``random.shuffle``, as Keras).
+        seed: Seed of the shuffle (drawn from ``random`` when None).
+        preferred_backend: None or ``"tensorflow"``; tapeflow builds tf.data datasets.
 
     Returns:
-        ``(left, right)`` unbatched ``ArrayDataset`` objects (batched like the input
-        when the input was a batched ``ArrayDataset``).
+        ``(left, right)``: two ``tf.data.Dataset`` objects.
+
+    Raises:
+        TypeError: ``dataset`` of another type, sizes neither int, float nor None.
+        ValueError: no size, sizes out of range or summing past the total, an empty
+            side, an empty dataset, arrays of different lengths.
 
     Example:
         >>> import numpy as np
-        >>> left, right = split_dataset((np.arange(4), np.arange(4)), right_size=1)
-        >>> [x.tolist() for x, _ in right.as_numpy_iterator()]
-        [3]
+        >>> left, right = split_dataset((np.arange(4), np.arange(4) * 10), right_size=1)
+        >>> [(int(x), int(y)) for x, y in right]
+        [(3, 30)]
     """
-    arrays, total = _samples(dataset)
+    if preferred_backend not in (None, "tensorflow", "jax", "numpy"):
+        raise ValueError(f"{_NAME}: tapeflow builds tf.data datasets; preferred_backend "
+                         f"must be None or 'tensorflow'. Received: "
+                         f"preferred_backend={preferred_backend!r}")
+    _check_dataset_type(dataset)
     if left_size is None and right_size is None:
-        raise ValueError("At least one of the `left_size` or `right_size` must be "
-                         "specified. Received: left_size=None and right_size=None")
+        raise ValueError(f"{_NAME}: At least one of the `left_size` or `right_size` must be "
+                         f"specified. Received: left_size=None and right_size=None")
+    samples = _samples(dataset)
+    total = len(structure.leaves(samples)[0])
+    if total == 0:
+        _stack([])
     order = list(range(total))
     if shuffle:
-        random.Random(random.randint(0, int(1e6)) if seed is None else seed).shuffle(order)
-    left, right = _split_sizes(left_size, right_size, total)
+        if seed is None:
+            seed = random.randint(0, int(1e6))
+        random.seed(seed)
+        random.shuffle(order)
+    left, right = _rescale_sizes(left_size, right_size, total)
     order = np.asarray(order, dtype=np.int64)
-    batch = dataset.batch_size if isinstance(dataset, ArrayDataset) else None
-    parts = [ArrayDataset(_map(arrays, lambda a, ix=ix: a[ix]), batch)
-             for ix in (order[:left], order[total - right:])]
-    return parts[0], parts[1]
+    sides = []
+    for index in (order[:left], order[total - right:]):
+        side = Dataset.from_tensor_slices(
+            structure.map_leaves(lambda a, ix=index: a.take(ix, axis=0), samples))
+        if isinstance(dataset, Dataset) and get_batch_size(dataset) is not None:
+            side = side.batch(get_batch_size(dataset))
+        sides.append(side)
+    return sides[0], sides[1]

@@ -1,16 +1,13 @@
-"""pad_sequences, split_dataset, timeseries_dataset_from_array, the image helpers and
+"""pad_sequences, the image helpers, fitting on a timeseries dataset and
 keras.preprocessing's aliases: golden values worked out by hand from Keras's rules."""
 
 from __future__ import annotations
-
-import random
 
 import numpy as np
 import pytest
 
 import tapeflow as tf
 from tapeflow import keras
-from tapeflow.keras.utils import dataset_utils
 
 
 def test_pad_sequences_modes():
@@ -48,59 +45,6 @@ def test_preprocessing_aliases():
     assert image.array_to_img is keras.utils.array_to_img
     assert (tf.keras.preprocessing.timeseries_dataset_from_array
             is keras.utils.timeseries_dataset_from_array)
-
-
-def test_split_dataset_sizes_and_shuffle():
-    x, y = np.arange(10) * 10, np.arange(10)
-    left, right = keras.utils.split_dataset((x, y), left_size=0.7, shuffle=True, seed=3)
-    order = list(range(10))
-    random.Random(3).shuffle(order)  # Keras: random.seed(seed); random.shuffle(samples)
-    got_left = [int(b) for _, b in left.as_numpy_iterator()]
-    got_right = [int(b) for _, b in right.as_numpy_iterator()]
-    assert got_left == order[:7] and got_right == order[7:]
-    first = next(iter(left))
-    assert isinstance(first[0], tf.Tensor) and int(first[0]) == order[0] * 10
-    left, right = keras.utils.split_dataset(np.ones((5, 2)), left_size=2, right_size=2)
-    assert len(left) == 2 and len(right) == 2 and len(left.batch(1)) == 2
-    with pytest.raises(ValueError, match="At least one of the `left_size` or `right_size`"):
-        keras.utils.split_dataset(x)
-    with pytest.raises(ValueError, match="sum of `left_size` and `right_size` is greater"):
-        keras.utils.split_dataset(x, left_size=0.6, right_size=0.6)
-    with pytest.raises(ValueError, match="`left_size` should be either a positive integer"):
-        keras.utils.split_dataset(x, left_size=10)
-    with pytest.raises(TypeError, match="Invalid `right_size` Type"):
-        keras.utils.split_dataset(x, right_size="half")
-
-
-def test_array_dataset_batches_and_take():
-    ds = dataset_utils.ArrayDataset({"a": np.arange(5)}).batch(2)
-    assert len(ds) == 3 and ds.cardinality() == 3
-    assert [b["a"].tolist() for b in ds.as_numpy_iterator()] == [[0, 1], [2, 3], [4]]
-    assert [b["a"].tolist() for b in ds.take(2).as_numpy_iterator()] == [[0, 1], [2, 3]]
-    with pytest.raises(ValueError, match="same length"):
-        dataset_utils.ArrayDataset((np.arange(3), np.arange(4)))
-
-
-def test_timeseries_windows_targets_and_bounds():
-    data, targets = np.arange(20), np.arange(20) * 100
-    ds = keras.utils.timeseries_dataset_from_array(
-        data, targets, sequence_length=3, sequence_stride=2, sampling_rate=2,
-        batch_size=2, start_index=4, end_index=16)
-    batches = list(ds.as_numpy_iterator())
-    # windows start at 4 + 0, 2, 4, 6 (num_seqs = 16 - 4 - 2*2 = 8, stride 2)
-    windows = np.concatenate([w for w, _ in batches]).tolist()
-    assert windows == [[4, 6, 8], [6, 8, 10], [8, 10, 12], [10, 12, 14]]
-    assert np.concatenate([t for _, t in batches]).tolist() == [400, 600, 800, 1000]
-    assert len(ds) == 2 and len(ds.take(1)) == 1
-    shuffled = keras.utils.timeseries_dataset_from_array(
-        data, None, sequence_length=4, batch_size=None, shuffle=True, seed=7)
-    starts = np.arange(17, dtype="int32")
-    np.random.RandomState(7).shuffle(starts)
-    assert [int(w[0]) for w in shuffled.as_numpy_iterator()] == starts.tolist()
-    with pytest.raises(ValueError, match="`sampling_rate` must be higher than 0"):
-        keras.utils.timeseries_dataset_from_array(data, None, 3, sampling_rate=0)
-    with pytest.raises(ValueError, match="`end_index` must be higher than `start_index`"):
-        keras.utils.timeseries_dataset_from_array(data, None, 3, start_index=5, end_index=4)
 
 
 def test_fit_on_a_timeseries_dataset():
