@@ -47,7 +47,7 @@ LAYERS = [
     ("keras functions", ["tapeflow.keras.activations", "tapeflow.keras.initializers",
                          "tapeflow.keras.regularizers", "tapeflow.keras.constraints",
                          "tapeflow.keras.utils.*", "tapeflow.keras.progbar",
-                         "tapeflow.keras.backend"]),
+                         "tapeflow.keras.backend", "tapeflow.keras.random"]),
     ("losses, metrics, optimizers", ["tapeflow.keras.losses.*", "tapeflow.keras.metrics.*",
                                      "tapeflow.keras.optimizers.*"]),
     ("layers", ["tapeflow.keras.layers.*"]),
