@@ -11,7 +11,7 @@ Example:
     [[66.0], [88.0]]
 """
 from tapeflow import _malloc  # noqa: F401  (allocator tuning, see its docstring)
-from tapeflow import compat, config, dtypes, linalg, math, nn, random, test  # noqa: F401
+from tapeflow import compat, config, dtypes, linalg, math, nn, random, strings, test  # noqa: F401
 from tapeflow.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32,
     int64, string, uint8, uint16, uint32, uint64)
@@ -90,5 +90,9 @@ def __getattr__(name):
     if name in ("keras", "data", "summary"):
         import importlib
         return importlib.import_module(f"tapeflow.{name}")
+    if name in ("metrics", "losses", "optimizers", "initializers"):
+        # TensorFlow 2's short names for the Keras modules (tf.metrics.BinaryAccuracy)
+        import importlib
+        return importlib.import_module(f"tapeflow.keras.{name}")
     from tapeflow._missing import attribute_error
     raise attribute_error(__name__, name)

@@ -34,7 +34,6 @@ NOT_YET = {
         "saved_model": _SAVE,
         "train": "model.save_weights('x.weights.h5') / tf.keras.callbacks.ModelCheckpoint "
                  "for checkpoints, tf.keras.optimizers for optimizers",
-        "strings": "Python's str methods on t.numpy() (or NumPy's np.char)",
         "io": "Python's open() and tf.keras.utils.load_img for images",
         "image": "tf.keras.utils.load_img / img_to_array, then NumPy",
         "lite": "model.export('m.onnx', format='onnx') for deployment",
@@ -71,7 +70,7 @@ NOT_YET = {
             "LSTM", "GRU", "SimpleRNN", "RNN", "LSTMCell", "GRUCell", "SimpleRNNCell",
             "Bidirectional", "ConvLSTM2D", "Conv3D", "Conv3DTranspose", "MaxPooling3D",
             "AveragePooling3D", "MultiHeadAttention", "Attention", "AdditiveAttention",
-            "TextVectorization", "StringLookup", "IntegerLookup", "Hashing",
+            "Hashing",
             "CategoryEncoding", "Discretization", "PReLU", "Masking", "UnitNormalization", "GroupNormalization",
             "Cropping1D", "Cropping3D", "ZeroPadding1D", "ZeroPadding3D", "UpSampling1D",
             "UpSampling3D", "Conv1DTranspose", "Dot", "ActivityRegularization")},
