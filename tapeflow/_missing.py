@@ -34,8 +34,6 @@ NOT_YET = {
         "saved_model": _SAVE,
         "train": "model.save_weights('x.weights.h5') / tf.keras.callbacks.ModelCheckpoint "
                  "for checkpoints, tf.keras.optimizers for optimizers",
-        "io": "Python's open() and tf.keras.utils.load_img for images",
-        "image": "tf.keras.utils.load_img / img_to_array, then NumPy",
         "lite": "model.export('m.onnx', format='onnx') for deployment",
         "distribute": "no strategy scope (tapeflow runs on one CPU)",
         "estimator": "tf.keras models with compile() / fit()",

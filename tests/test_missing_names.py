@@ -24,7 +24,7 @@ def test_saved_model_names_its_alternative():
                        "model.save('x.keras') and tf.keras.models.load_model('x.keras').")
 
 
-@pytest.mark.parametrize("expr,name", [("tf.io", "tf.io"),
+@pytest.mark.parametrize("expr,name", [("tf.lite", "tf.lite"),
                                        ("tf.keras.layers.LSTM", "tf.keras.layers.LSTM"),
                                        ("tf.keras.applications", "tf.keras.applications")])
 def test_known_missing_names_say_not_yet(expr, name):
