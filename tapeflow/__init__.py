@@ -29,6 +29,8 @@ from tapeflow.ops.math import (  # noqa: F401
 from tapeflow.config import device  # noqa: F401
 from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
+from tapeflow.ops.custom import custom_gradient  # noqa: F401
+from tapeflow.ops.einsum import einsum, get_static_value, map_fn, searchsorted, unique  # noqa: F401,E501
 from tapeflow.ops.numeric import (  # noqa: F401
     atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
 from tapeflow import autograph  # noqa: F401
