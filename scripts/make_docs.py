@@ -23,6 +23,7 @@ from tapeflow._missing import NOT_YET, display_name  # noqa: E402
 
 NAMESPACES = [
     "tapeflow", "tapeflow.math", "tapeflow.nn", "tapeflow.linalg", "tapeflow.random",
+    "tapeflow.strings",
     "tapeflow.data", "tapeflow.keras", "tapeflow.keras.layers", "tapeflow.keras.models",
     "tapeflow.keras.losses", "tapeflow.keras.metrics", "tapeflow.keras.optimizers",
     "tapeflow.keras.callbacks", "tapeflow.keras.activations",

@@ -11,7 +11,7 @@ Example:
     [[66.0], [88.0]]
 """
 from tapeflow import _malloc  # noqa: F401  (allocator tuning, see its docstring)
-from tapeflow import compat, config, dtypes, linalg, math, nn, random, test  # noqa: F401
+from tapeflow import compat, config, dtypes, linalg, math, nn, random, strings, test  # noqa: F401
 from tapeflow.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32,
     int64, string, uint8, uint16, uint32, uint64)
@@ -29,6 +29,8 @@ from tapeflow.ops.math import (  # noqa: F401
 from tapeflow.config import device  # noqa: F401
 from tapeflow.ops.math import ceil, floor  # noqa: F401
 from tapeflow.ops.nn import sigmoid  # noqa: F401
+from tapeflow.ops.custom import custom_gradient  # noqa: F401
+from tapeflow.ops.einsum import einsum, get_static_value, map_fn, searchsorted, unique  # noqa: F401,E501
 from tapeflow.ops.numeric import (  # noqa: F401
     atan, clip_by_global_norm, clip_by_norm, cosh, cumsum, meshgrid, sinh, tan)
 from tapeflow import autograph  # noqa: F401
@@ -88,5 +90,9 @@ def __getattr__(name):
     if name in ("keras", "data", "summary"):
         import importlib
         return importlib.import_module(f"tapeflow.{name}")
+    if name in ("metrics", "losses", "optimizers", "initializers"):
+        # TensorFlow 2's short names for the Keras modules (tf.metrics.BinaryAccuracy)
+        import importlib
+        return importlib.import_module(f"tapeflow.keras.{name}")
     from tapeflow._missing import attribute_error
     raise attribute_error(__name__, name)

@@ -47,7 +47,8 @@ from tapeflow.tensor import STATE, Tensor, Variable, convert_to_tensor, effect
 from tapeflow.tensor_shape import TensorSpec
 from tapeflow.trace import Trace
 
-__all__ = ["function", "Function", "TensorSpec", "py_function", "numpy_function"]
+__all__ = ["function", "Function", "ConcreteFunction", "TensorSpec", "py_function",
+           "numpy_function"]
 
 _MAX_TRACES = 3        # traced calls per signature before giving up on a replay
 _MAX_SIGNATURES = 16   # beyond this many signatures, new ones run eagerly
@@ -81,6 +82,8 @@ class Function:
         self._warned = set()
         self._bound = weakref.WeakKeyDictionary()
         self._latest = None
+        self._called = False  # variables may be created only while the first call traces
+        self._concrete = []
         functools.update_wrapper(self, python_function)
 
     def __get__(self, obj, objtype=None):
@@ -95,6 +98,22 @@ class Function:
     def experimental_get_tracing_count(self):
         """How many input signatures have been traced, as in TensorFlow."""
         return len(self._signatures)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """A :class:`ConcreteFunction`: this function with its non-tensor arguments fixed
+        to the values given here and its tensor arguments (tensors, variables or
+        ``tf.TensorSpec``) checked against the specs given here at every call."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(self.input_signature)
+        concrete = ConcreteFunction(self, args, kwargs)
+        self._concrete.append(concrete)
+        return concrete
+
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """One line per input signature traced so far (and per concrete function)."""
+        lines = [f"{self.name}{_describe(key)}" for key in self._signatures]
+        lines += [c.pretty_printed_signature(verbose) for c in self._concrete]
+        return "\n\n".join(lines)
 
     def program_code(self):
         """The source of the latest replayed program (None before one exists)."""
@@ -133,8 +152,13 @@ class Function:
 
     def _trace(self, sig, key, args, kwargs, feeds):
         sig.traces += 1
-        with Trace(effects=True) as trace:
-            result = self.python_function(*args, **kwargs)
+        outer = STATE.no_new_variables  # TF: variables are created by the first call only
+        STATE.no_new_variables = outer or self._called
+        try:
+            with Trace(effects=True) as trace:
+                result = self.python_function(*args, **kwargs)
+        finally:
+            STATE.no_new_variables, self._called = outer, True
         program = None if trace.escaped else build_function_program(trace, feeds, result)
         if program is not None and sig.last is not None and \
                 same_function_program(sig.last, program):
@@ -176,6 +200,91 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     if func is None:
         return lambda f: Function(f, input_signature, name)
     return Function(func, input_signature, name)
+
+
+def _spec_of(value):
+    if isinstance(value, TensorSpec):
+        return value
+    if isinstance(value, (Tensor, np.ndarray)):
+        return TensorSpec(value.shape, getattr(value.dtype, "name", value.dtype))
+    return None
+
+
+class ConcreteFunction:
+    """``Function.get_concrete_function(...)``: one signature of a ``tf.function``.
+
+    Tensor arguments (given as tensors, variables or ``tf.TensorSpec``) are the inputs,
+    passed positionally in order or by name; the other (Python) arguments keep the values
+    given when it was made, and passing one again is a ``TypeError``, as in TensorFlow.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> @tf.function
+        ... def pow(a, b):
+        ...     return a ** b
+        >>> square = pow.get_concrete_function(a=tf.TensorSpec(None, tf.float32), b=2)
+        >>> float(square(tf.constant(10.0)))
+        100.0
+        >>> square.structured_input_signature
+        ((TensorSpec(shape=None, dtype=tf.float32, name='a'), 2), {})
+    """
+
+    def __init__(self, function, args, kwargs):
+        self.function = function
+        params = inspect.signature(function.python_function).bind(*args, **kwargs)
+        params.apply_defaults()
+        self._arguments = dict(params.arguments)
+        self._specs = {n: _spec_of(v) for n, v in self._arguments.items()}
+        self._inputs = [n for n, spec in self._specs.items() if spec is not None]
+        self.structured_outputs = None
+
+    @property
+    def structured_input_signature(self):
+        """``(positional, keyword)`` of the specs (named after their arguments) and fixed
+        Python values."""
+        named = [TensorSpec(None if s._any_rank else s.shape, s.dtype, n)
+                 if s is not None else self._arguments[n] for n, s in self._specs.items()]
+        return tuple(named), {}
+
+    def __call__(self, *args, **kwargs):
+        name = self.function.name
+        if len(args) > len(self._inputs):
+            raise TypeError(f"ConcreteFunction {name}: takes {len(self._inputs)} tensor "
+                            f"arguments ({', '.join(self._inputs)}); got {len(args)}.")
+        given = dict(zip(self._inputs, args))
+        for key, value in kwargs.items():
+            if key not in self._inputs or key in given:
+                raise TypeError(f"ConcreteFunction {name}: unexpected argument {key!r} "
+                                f"(its tensor arguments are {self._inputs}; Python "
+                                f"arguments keep the values given to get_concrete_function).")
+            given[key] = value
+        call = dict(self._arguments)
+        for key in self._inputs:
+            if key not in given:
+                raise TypeError(f"ConcreteFunction {name}: missing tensor argument {key!r}.")
+            value = given[key]
+            tensor = value if isinstance(value, Tensor) else convert_to_tensor(value)
+            if not self._specs[key].is_compatible_with(tensor):
+                raise TypeError(f"ConcreteFunction {name}: argument {key!r} is a "
+                                f"{tensor.dtype.name} tensor of shape {tuple(tensor.shape)}; "
+                                f"this concrete function takes {self._specs[key]}.")
+            call[key] = value
+        result = self.function(**call)
+        self.structured_outputs = pack_like(
+            result, [_spec_of(t) or t for t in flatten(result)])
+        return result
+
+    def pretty_printed_signature(self, verbose=True):
+        """Its input parameters and (after a call) its output type, as TensorFlow shows."""
+        lines = ["Input Parameters:"] + [
+            f"  {n} (POSITIONAL_OR_KEYWORD): {s if s is not None else 'Literal[%r]' % v}"
+            for (n, s), v in zip(self._specs.items(), self._arguments.values())]
+        return "\n".join(lines + ["Output Type:", f"  {self.structured_outputs}"])
+
+    def __repr__(self):
+        return f"ConcreteFunction {self.function.name}\n" + self.pretty_printed_signature()
+
+    __str__ = __repr__
 
 
 def _outputs(result, Tout, fn_name):

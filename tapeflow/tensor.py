@@ -31,15 +31,20 @@ class _ThreadState(threading.local):
     """What records in this thread, as TensorFlow keeps its tapes per thread.
 
     ``recorders``: the GradientTapes and Traces recording now, innermost last (each op
-    call is handed to every one); ``traces``: the Traces among them (tapeflow.trace).
+    call is handed to every one); ``traces``: the Traces among them (tapeflow.trace);
+    ``no_new_variables``: a tf.function is tracing a call after its first one.
     """
 
     def __init__(self):
         self.recorders = []
         self.traces = []
+        self.no_new_variables = False
 
 
 STATE = _ThreadState()
+_SINGLETON = ("tf.function only supports singleton tf.Variables created on the first call. "
+              "Make sure the tf.Variable is only created once or created outside tf.function "
+              "(for example create it in __init__, or only `if self.v is None`).")
 
 
 def value_read(why):
@@ -118,6 +123,7 @@ def _to_array(value, dtype=None, copy=False):
         value = value._value
     elif hasattr(value, "_keras_tensor_error"):
         value._keras_tensor_error()
+    wants_string = dtype is not None and dtypes.as_dtype(dtype) == dtypes.string
     if dtype is None:
         dtype = _infer_dtype(value)
     else:
@@ -125,7 +131,18 @@ def _to_array(value, dtype=None, copy=False):
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         value = [np.asarray(v) for v in value]
     arr = np.array(value, dtype=dtype, copy=True) if copy else np.asarray(value, dtype=dtype)
+    if arr.dtype.kind in "US" or (wants_string and not all(type(v) is bytes
+                                                            for v in arr.flat)):
+        arr = _string_array(arr)
     return arr
+
+
+def _string_array(arr):
+    """Strings as TensorFlow holds them: an object array of UTF-8 ``bytes``."""
+    out = np.empty(arr.shape, dtype=object)
+    out.reshape(-1)[:] = [v.encode("utf-8") if isinstance(v, str) else bytes(v)
+                          for v in arr.flat]
+    return out
 
 
 class Tensor:
@@ -308,6 +325,8 @@ class Variable(Tensor):
             raise ValueError("Variable needs an initial_value, e.g. tf.Variable(tf.zeros((3,))).")
         if callable(initial_value):
             initial_value = initial_value()
+        if STATE.no_new_variables:  # a tf.function traces a call after its first
+            raise ValueError(_SINGLETON)
         value = _to_array(initial_value, dtype, copy=True)
         if shape is not None and tuple(TensorShape(shape)) != value.shape and \
                 None not in TensorShape(shape):

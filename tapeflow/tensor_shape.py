@@ -106,6 +106,7 @@ class TensorSpec:
         self.shape = shape if isinstance(shape, TensorShape) else TensorShape(shape)
         self.dtype = dtypes.as_dtype(dtype)
         self.name = name
+        self._any_rank = shape is None  # TensorSpec(None, ...): any shape, as in TF
 
     @classmethod
     def from_tensor(cls, tensor, name=None):
@@ -118,14 +119,16 @@ class TensorSpec:
         if not isinstance(value, TensorSpec) and not (
                 hasattr(value, "shape") and hasattr(value, "dtype")):
             value = np.asarray(value)
-        return dtypes.as_dtype(value.dtype) == self.dtype and \
-            self.shape.is_compatible_with(value.shape)
+        return dtypes.as_dtype(value.dtype) == self.dtype and (
+            self._any_rank or self.shape.is_compatible_with(value.shape))
 
     def __eq__(self, other):
         return isinstance(other, TensorSpec) and self.dtype == other.dtype and \
-            self.name == other.name and self.shape.as_list() == other.shape.as_list()
+            self.name == other.name and self.shape.as_list() == other.shape.as_list() and \
+            self._any_rank == other._any_rank
 
     __hash__ = object.__hash__
 
     def __repr__(self):
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
+        shape = None if self._any_rank else self.shape
+        return f"TensorSpec(shape={shape}, dtype={self.dtype!r}, name={self.name!r})"

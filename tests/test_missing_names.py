@@ -24,7 +24,7 @@ def test_saved_model_names_its_alternative():
                        "model.save('x.keras') and tf.keras.models.load_model('x.keras').")
 
 
-@pytest.mark.parametrize("expr,name", [("tf.strings", "tf.strings"),
+@pytest.mark.parametrize("expr,name", [("tf.io", "tf.io"),
                                        ("tf.keras.layers.LSTM", "tf.keras.layers.LSTM"),
                                        ("tf.keras.applications.ResNet50",
                                         "tf.keras.applications.ResNet50")])

@@ -20,7 +20,8 @@ __all__ = ["Dataset", "AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY",
 
 
 class experimental:  # noqa: N801 - TensorFlow's module name
-    """``tf.data.experimental``: ``AUTOTUNE``, ``cardinality``, ``Counter``, the
+    """``tf.data.experimental``: ``AUTOTUNE``, ``cardinality``, ``Counter``,
+    ``CsvDataset``, ``make_csv_dataset``, the
     cardinality constants and the function forms of ``sample_from_datasets``,
     ``choose_from_datasets``, ``rejection_resample``, ``scan``, ``group_by_window`` and
     ``bucket_by_sequence_length`` (for ``dataset.apply``)."""
@@ -39,6 +40,21 @@ class experimental:  # noqa: N801 - TensorFlow's module name
         """An infinite dataset counting from ``start`` by ``step``."""
         from tapeflow.data.sources import CounterDataset
         return CounterDataset(start, step, dtype)
+
+    @staticmethod
+    def CsvDataset(filenames, record_defaults, compression_type=None,  # noqa: N802
+                   buffer_size=None, header=False, field_delim=",", use_quote_delim=True,
+                   na_value="", select_cols=None, exclude_cols=None, name=None):
+        """The lines of CSV files as tuples typed by ``record_defaults``."""
+        from tapeflow.data.csv import CsvDataset
+        return CsvDataset(filenames, record_defaults, compression_type, buffer_size, header,
+                          field_delim, use_quote_delim, na_value, select_cols, exclude_cols)
+
+    @staticmethod
+    def make_csv_dataset(file_pattern, batch_size, **kwargs):
+        """Batches of ``(features_dict, label)`` from CSV files with a header."""
+        from tapeflow.data.csv import make_csv_dataset
+        return make_csv_dataset(file_pattern, batch_size, **kwargs)
 
     @staticmethod
     def get_structure(dataset):

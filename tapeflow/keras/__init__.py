@@ -17,7 +17,7 @@ __version__ = _keras_version()  # "3.15.0+tapeflow.0.1.0": the Keras version fol
 
 _SUBMODULES = {"activations", "applications", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
-               "preprocessing", "regularizers", "saving", "utils"}
+               "preprocessing", "random", "regularizers", "saving", "utils"}
 _NAMES = {
     "Model": "tapeflow.keras.models", "Sequential": "tapeflow.keras.models",
     "Input": "tapeflow.keras.layers", "Layer": "tapeflow.keras.layers",

@@ -33,14 +33,23 @@ def _shape(v):
 
 
 def output_names_for(y_pred, model_output_names=None):
-    """Names of the model's outputs, in the order of ``flatten(y_pred)``."""
+    """Names of the model's outputs, in the order of ``flatten(y_pred)``.
+
+    A model without output names (a subclassed model returning a tuple) gets ``None``
+    for each: as in Keras 3, its per-output losses are then named after the loss
+    (``mean_squared_error_loss``) and its metrics keep their own names (``accuracy``).
+
+    Example:
+        >>> output_names_for((1, 2)), output_names_for((1, 2), ["a", "b"])
+        ([None, None], ['a', 'b'])
+    """
     if isinstance(y_pred, dict):
         return sorted(y_pred)
     n = len(y_pred) if isinstance(y_pred, (list, tuple)) else 1
     names = list(model_output_names or [])
     if len(names) == n:
         return names
-    return [f"output_{i}" for i in range(1, n + 1)] if n > 1 else [None]
+    return [None] * n
 
 
 def _per_output(spec, names, argument):

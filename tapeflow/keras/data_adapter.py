@@ -104,13 +104,28 @@ def is_array_data(x):
     return False
 
 
+def _is_text(arr):
+    """An object array of strings (string tensors hold bytes) is model data: a
+    TextVectorization or StringLookup first layer reads it."""
+    return arr.size > 0 and isinstance(arr.reshape(-1)[0], (bytes, str))
+
+
+def _is_numbers(arr):
+    """An object array of Python / NumPy numbers and booleans (``np.asarray`` of a pandas
+    DataFrame with int, float and bool columns), which TensorFlow converts to floats."""
+    return arr.size > 0 and all(isinstance(e, (int, float, np.number, np.bool_))
+                                for e in arr.reshape(-1).tolist())
+
+
 def _to_numpy(v, float_dtype):
     arr = v.array if isinstance(v, Tensor) else np.asarray(v)
     if not isinstance(arr, np.ndarray):
         arr = np.asarray(arr)
     if arr.dtype.kind == "f" and arr.dtype != float_dtype:
         arr = arr.astype(float_dtype)  # once per fit, not per batch
-    elif arr.dtype == object:
+    elif arr.dtype == object and _is_numbers(arr):
+        arr = arr.astype(float_dtype)  # a DataFrame of mixed int/float/bool columns
+    elif arr.dtype == object and not _is_text(arr):
         raise TypeError(f"Cannot use an array of Python objects as model data (got dtype "
                         f"object, shape {arr.shape}). Convert it to numbers first, e.g. "
                         f"np.asarray(x, dtype='float32'); ragged lists need padding.")

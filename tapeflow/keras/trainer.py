@@ -31,6 +31,7 @@ from tapeflow.keras.callbacks.callback_list import CallbackList, pythonify_logs
 from tapeflow.keras.compile_utils import CompileLoss, CompileMetrics
 from tapeflow.keras.serialization_lib import deserialize_keras_object, serialize_keras_object
 from tapeflow.keras.single_batch import SingleBatchMethods
+from tapeflow.keras.trainer_metrics import MetricsMethods
 from tapeflow.keras.traced_step import TracedTrainStep
 from tapeflow.ops import math as math_ops
 from tapeflow.tape import GradientTape
@@ -59,7 +60,7 @@ def _verbose(verbose):
                      f"per epoch); got verbose={verbose!r}.")
 
 
-class Trainer(SingleBatchMethods):
+class Trainer(MetricsMethods, SingleBatchMethods):
     """Mixin giving ``Model`` compile/fit/evaluate/predict (Keras 3's ``Trainer``).
 
     It needs no ``__init__`` call: its state lives in class-level defaults until
@@ -124,60 +125,6 @@ class Trainer(SingleBatchMethods):
         if not self.compiled:
             raise ValueError(f"You must call `compile()` before calling `{method}()`. "
                              f"For example:\n    {_EXAMPLE}")
-
-    # --- metrics --------------------------------------------------------------------
-    @property
-    def metrics(self):
-        """The loss tracker, the compiled metrics, then per-output loss trackers."""
-        out = [] if self._loss_tracker is None else [self._loss_tracker]
-        if self._compile_metrics is not None:
-            out.extend(self._compile_metrics.metrics)
-        if self._compile_loss is not None:
-            out.extend(self._compile_loss.metrics)
-        return out
-
-    @property
-    def metrics_names(self):
-        names = [] if self._loss_tracker is None else ["loss"]
-        if self._compile_metrics is not None:
-            names.extend(name for _, name in self._compile_metrics._names)
-        if self._compile_loss is not None:
-            names.extend(m.name for m in self._compile_loss.metrics)
-        return names
-
-    def reset_metrics(self):
-        """Reset every metric's running state (done at each epoch's start)."""
-        for m in self.metrics:
-            m.reset_state()
-
-    def get_metrics_result(self):
-        """``{"loss": ..., "accuracy": ..., ...}``: the metrics' current values."""
-        out = {}
-        if self._loss_tracker is not None:
-            out["loss"] = self._loss_tracker.result()
-        if self._compile_metrics is not None and self._compile_metrics.built:
-            out.update(self._compile_metrics.result())
-        if self._compile_loss is not None:
-            out.update((m.name, m.result()) for m in self._compile_loss.metrics)
-        return out
-
-    def _metrics_or_logs(self, logs):
-        """The metrics' values, unless a custom step returned other keys."""
-        results = pythonify_logs(self.get_metrics_result())
-        if isinstance(logs, dict) and set(logs) != set(results):
-            return logs
-        return results
-
-    def _flatten_metrics_in_order(self, logs):
-        """Keras's list order: loss, compiled metrics, per-output losses, the rest sorted."""
-        names = ["loss"]
-        if self._compile_metrics is not None and self._compile_metrics.built:
-            names += self._compile_metrics.order_names()
-        if self._compile_loss is not None:
-            names += [m.name for m in self._compile_loss.metrics]
-        results = [logs[n] for n in dict.fromkeys(names) if n in logs]
-        results += [logs[k] for k in sorted(logs) if k not in names]
-        return results[0] if len(results) == 1 else results
 
     # --- the steps ------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

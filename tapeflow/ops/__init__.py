@@ -3,8 +3,8 @@ tapeflow/tensor.py) to their ops.
 
 Importing this package registers every primitive in :data:`registry.REGISTRY`.
 """
-from tapeflow.ops import (array, augment, conv, image, math, nn, numeric,  # noqa: F401
-                          pooling, random)  # noqa: F401  (registers the ops)
+from tapeflow.ops import (array, augment, conv, custom, einsum, image, math, nn,  # noqa: F401
+                          numeric, pooling, random)  # noqa: F401  (registers the ops)
 from tapeflow.ops.registry import REGISTRY, primitive  # noqa: F401
 import weakref
 

@@ -287,7 +287,10 @@ def _is_basic(key):
 
 @primitive("getitem")
 def _getitem(x, key):
-    return x[key]
+    out = x[key]
+    if x.dtype == object and not isinstance(out, np.ndarray):
+        out = np.array(out, dtype=object)  # one string: a 0-d string tensor, not bytes
+    return out
 
 
 @_getitem.defvjp

@@ -64,14 +64,27 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     return Tensor(v.astype(_float(dtype)))
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
-    """Normal samples, redrawn until within two standard deviations of the mean."""
-    rng = _draw(seed)
-    v = rng.standard_normal(_shape_tuple(shape))
+def truncated_standard(rng, shape):
+    """Standard normal samples of ``rng``, redrawn until within two standard deviations."""
+    v = rng.standard_normal(shape)
     bad = np.abs(v) > 2
     while bad.any():
         v[bad] = rng.standard_normal(int(bad.sum()))
         bad = np.abs(v) > 2
+    return v
+
+
+def softmax_draws(rng, logits, num_samples):
+    """``num_samples`` class indices per row, drawn from the softmax of ``logits``."""
+    lg = to_tensor(logits)._value.astype(np.float64)
+    p = np.exp(lg - lg.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    return np.stack([rng.choice(p.shape[-1], int(num_samples), p=row) for row in p])
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    """Normal samples, redrawn until within two standard deviations of the mean."""
+    v = truncated_standard(_draw(seed), _shape_tuple(shape))
     return Tensor((v * stddev + mean).astype(_float(dtype)))
 
 
@@ -96,9 +109,5 @@ def shuffle(value, seed=None, name=None):
 
 def categorical(logits, num_samples, dtype=dtypes.int64, seed=None, name=None):
     """Draw class indices from the softmax of each row of ``logits``."""
-    lg = to_tensor(logits)._value.astype(np.float64)
-    p = np.exp(lg - lg.max(-1, keepdims=True))
-    p /= p.sum(-1, keepdims=True)
-    rng = _draw(seed)
-    out = np.stack([rng.choice(p.shape[-1], int(num_samples), p=row) for row in p])
+    out = softmax_draws(_draw(seed), logits, num_samples)
     return Tensor(out.astype(dtypes.as_dtype(dtype)._np))

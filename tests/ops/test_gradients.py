@@ -26,6 +26,15 @@ for _mod in ("tapeflow.keras.activations", "tapeflow.keras.losses", "tapeflow.ke
 RNG = np.random.default_rng(1234)
 
 
+def _custom_product():
+    """x * y**2 with its hand-written gradient, as tf.custom_gradient's op attribute."""
+    from tapeflow.ops.custom import CustomFunction
+
+    def f(x, y):
+        return x * y * y, lambda dy: (dy * y * y, 2.0 * dy * x * y)
+    return CustomFunction(f, 2)
+
+
 def R(*shape, lo=-2.0, hi=2.0, away=None):
     """Random float64 input in [lo, hi); ``away`` keeps values at least 0.1 from it."""
     x = RNG.uniform(lo, hi, shape)
@@ -190,6 +199,14 @@ CASES = {
                         ((R(1, 2, 3, 1), np.array([3.0]).reshape(1, 1, 1, 1)),
                          dict(low=-1.0, high=1.0, axes=(1, 2)))],
     "crop_window": [((R(2, 4, 5, 1), np.array([1.0, 2.0])), dict(size=(2, 3), axes=(1, 2)))],
+    # ops/einsum.py: contraction, batch, outer, trace (repeated index), sum-only index
+    "einsum": [((R(2, 3), R(3, 4)), dict(subs=("ij", "jk"), out="ik")),
+               ((R(2, 2, 3), R(2, 3, 2)), dict(subs=("bij", "bjk"), out="bik")),
+               ((R(3), R(2)), dict(subs=("i", "j"), out="ij")),
+               ((R(3, 3),), dict(subs=("ii",), out="")),
+               ((R(2, 3), R(3)), dict(subs=("ij", "j"), out="j"))],
+    # ops/custom.py: tf.custom_gradient's op, with a grad_fn that is the true derivative
+    "custom_gradient": [((R(3), R(3)), dict(fn=_custom_product()))],
 }
 
 

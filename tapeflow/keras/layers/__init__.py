@@ -23,9 +23,10 @@ from tapeflow.keras.layers.merge import (Add, Average, Concatenate, Maximum, Min
                                          multiply, subtract)
 from tapeflow.keras.layers.embedding import Embedding
 from tapeflow.keras.layers.layer_normalization import LayerNormalization
-from tapeflow.keras.layers.preprocessing import (CenterCrop, Normalization, RandomContrast,
-                                                 RandomCrop, RandomFlip, RandomRotation,
-                                                 RandomTranslation, RandomZoom, Resizing)
+from tapeflow.keras.layers.preprocessing import (CenterCrop, IntegerLookup, Normalization,
+                                                 RandomContrast, RandomCrop, RandomFlip,
+                                                 RandomRotation, RandomTranslation, RandomZoom,
+                                                 Resizing, StringLookup, TextVectorization)
 from tapeflow.keras.layers.reshaping import (Cropping2D, Permute, RepeatVector, UpSampling2D,
                                              ZeroPadding2D)
 from tapeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
@@ -42,7 +43,7 @@ __all__ = ["Layer", "InputLayer", "Input", "InputSpec", "KerasTensor", "DTypePol
            "deserialize", "ZeroPadding2D", "Cropping2D", "UpSampling2D", "Permute",
            "RepeatVector", "LayerNormalization", "Embedding", "Normalization", "Resizing",
            "CenterCrop", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
-           "RandomContrast", "RandomCrop",
+           "RandomContrast", "RandomCrop", "TextVectorization", "StringLookup", "IntegerLookup",
            "Conv1D", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D",
            "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "AveragePooling1D",
            "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",

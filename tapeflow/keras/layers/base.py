@@ -35,6 +35,7 @@ from tapeflow.keras.layers.layer_utils import (KERAS2_ADD_WEIGHT, KERAS3_ADD_WEI
                                                DTypePolicy, auto_config, call_context,
                                                init_state, is_default_build, unique,
                                                wrap_build)
+from tapeflow.keras.metrics.base import Metric
 from tapeflow.keras.utils.naming import auto_name
 from tapeflow.tensor import Tensor, Variable
 
@@ -42,15 +43,26 @@ __all__ = ["Layer", "DTypePolicy", "call_context"]
 
 
 def _trackable(value):
-    if isinstance(value, (Layer, Variable)):
+    if isinstance(value, (Layer, Variable, Metric)):
         return True
     if type(value) in (list, tuple):
-        return not value or any(isinstance(v, (Layer, Variable, list, tuple, dict))
+        return not value or any(isinstance(v, (Layer, Variable, Metric, list, tuple, dict))
                                 for v in value)
     if type(value) is dict:
-        return not value or any(isinstance(v, (Layer, Variable, list, tuple, dict))
+        return not value or any(isinstance(v, (Layer, Variable, Metric, list, tuple, dict))
                                 for v in value.values())
     return False
+
+
+def _collect_metrics(value, out):
+    if isinstance(value, Metric):
+        out.append(value)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _collect_metrics(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect_metrics(v, out)
 
 
 def _collect(value, layers, variables):
@@ -159,6 +171,29 @@ class Layer(LayerCallMixin):
         """Direct sub-layers, in the order they were assigned (``scanned``: the layers
         of a ``_scan()`` already made; models that keep their own list ignore it)."""
         return unique(self._scan()[0] if scanned is None else scanned)
+
+    def _own_metrics(self):
+        """Metrics held by this layer's own attributes, in assignment order."""
+        out, d = [], self.__dict__
+        for name in d.get("_tracked", ()):
+            _collect_metrics(d.get(name), out)
+        return unique(out)
+
+    @property
+    def metrics(self):
+        """Metric objects assigned as attributes of this layer and its sub-layers (as in
+        Keras 3, where a layer or model tracks ``self.tracker = keras.metrics.Mean()``).
+
+        Example:
+            >>> from tapeflow import keras
+            >>> class Counted(keras.layers.Layer):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.calls = keras.metrics.Sum(name="calls")
+            >>> [m.name for m in Counted().metrics]
+            ['calls']
+        """
+        return unique(m for layer in self._flatten_layers() for m in layer._own_metrics())
 
     def _flatten_layers(self, include_self=True, recursive=True):
         out = [self] if include_self else []

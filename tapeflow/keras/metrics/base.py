@@ -16,6 +16,7 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
+from tapeflow.keras import initializers
 from tapeflow.keras._objects import deserialize_function, serialize_object
 from tapeflow.keras.api_export import keras_export
 from tapeflow.keras.metrics.kernels import FUNCTIONS, kernel_for, same_rank  # noqa: F401
@@ -63,13 +64,44 @@ class Metric:
         """The state variables, in creation order."""
         return self._variables[:]
 
-    def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
-        """A tracked, non-trainable state variable filled with zeros (or ``initializer``)."""
-        fill = {"zeros": 0.0, "ones": 1.0}.get(initializer, initializer)
-        var = Variable(np.full(tuple(shape), fill, np.dtype(dtype or self._dtype._np)),
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="sum",
+                     name=None):
+        """A tracked, non-trainable state variable filled by ``initializer``.
+
+        Args:
+            shape: the variable's shape (``()`` for a scalar).
+            initializer: ``"zeros"``, ``"ones"``, a number, or any Keras initializer
+                (name, instance or callable).
+            dtype: the variable's dtype (the metric's dtype by default).
+            aggregation: accepted for Keras compatibility (one device: unused).
+            name: the variable's name; its path is ``<metric name>/<name>``.
+        """
+        del aggregation
+        np_dtype = dtypes.as_dtype(dtype or self._dtype)._np
+        var = Variable(_initial_value(self, shape, initializer, np_dtype, name),
                        trainable=False, name=name, path=f"{self.name}/{name}")
         self._variables.append(var)
         return var
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """Keras's older name for ``add_variable`` (``shape`` defaults to a scalar).
+
+        Example:
+            >>> class Count(Metric):
+            ...     def __init__(self, name="count", **kwargs):
+            ...         super().__init__(name=name, **kwargs)
+            ...         self.n = self.add_weight(name="n", initializer="zeros", dtype="int32")
+            ...     def update_state(self, values):
+            ...         self.n.assign_add(len(values))
+            ...     def result(self):
+            ...         return self.n
+            >>> c = Count()
+            >>> c.update_state([1, 2, 3])
+            >>> int(c.result()), c.n.path
+            (3, 'count/n')
+        """
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype,
+                                 name=name)
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must implement update_state().")
@@ -96,6 +128,19 @@ class Metric:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _initial_value(metric, shape, initializer, np_dtype, name):
+    """The starting array of a metric's state variable (``Metric.add_variable``)."""
+    if initializer is None:
+        raise ValueError(
+            f"{type(metric).__name__}.add_weight(name={name!r}): received initializer=None; "
+            "a metric's state needs an initializer, e.g. initializer=\"zeros\".")
+    fill = {"zeros": 0, "ones": 1}.get(initializer, initializer)
+    if isinstance(fill, (int, float, np.number)):
+        return np.full(tuple(shape), fill, np_dtype)
+    value = initializers.get(initializer)(tuple(shape), dtype=np_dtype.name)
+    return np.asarray(as_array(value), np_dtype)
 
 
 _EFFECTS = ("update_state", "result", "reset_state", "__call__")

@@ -30,6 +30,20 @@ from tapeflow.tensor import Tensor
 __all__ = ["Functional", "adjust_input_rank"]
 
 
+def to_input_dtype(x, dtype):
+    """``x`` cast to an input's dtype; string inputs (object arrays of bytes) pass as
+    they are (a ``TextVectorization`` first layer reads them).
+
+    Example:
+        >>> import numpy as np
+        >>> to_input_dtype(Tensor(np.array([1, 2])), "float32").dtype
+        tf.float32
+    """
+    if dtype == "string":
+        return x
+    return math_ops.cast(x, dtype) if x.array.dtype.name != dtype else x
+
+
 def adjust_input_rank(x, ref_shape, model_name):
     """``x`` fitted to an input of shape ``ref_shape`` by Keras 3's rule.
 
@@ -165,8 +179,7 @@ class Functional(Model):
                              f'{len(flat)} input tensors. Pass a list of {len(want)} arrays in '
                              f'the order {[t.name for t in want]}.')
         for i, (x, spec) in enumerate(zip(flat, want)):
-            if x.array.dtype.name != spec.dtype:
-                flat[i] = x = math_ops.cast(x, spec.dtype)
+            flat[i] = x = to_input_dtype(x, spec.dtype)
             flat[i] = adjust_input_rank(x, spec.shape, self.name)
         return flat
 

@@ -20,9 +20,8 @@ from tapeflow.keras.layers.input_layer import InputLayer
 from tapeflow.keras.layers.keras_tensor import KerasTensor
 from tapeflow.keras.layers.serialization import deserialize, serialize
 from tapeflow.keras._objects import dtype_policy
-from tapeflow.keras.models.functional import adjust_input_rank
+from tapeflow.keras.models.functional import adjust_input_rank, to_input_dtype
 from tapeflow.keras.models.model import Model
-from tapeflow.ops import math as math_ops
 from tapeflow.tensor import Tensor
 from tapeflow.tape import flatten
 
@@ -178,7 +177,8 @@ class Sequential(Model):
                                  f"to use input shape {layers[0].batch_shape}. You cannot "
                                  f"build it with input_shape {input_shape}")
         else:
-            layers.insert(0, InputLayer(batch_shape=(None,) + input_shape[1:]))
+            layers.insert(0, InputLayer(batch_shape=(None,) + input_shape[1:],
+                                        dtype=_first_dtype(layers[0])))
         x = layers[0].output
         for layer in layers[1:]:
             x = layer(x)
@@ -198,8 +198,7 @@ class Sequential(Model):
             start = 1
             want = layers[0].dtype
             if isinstance(x, Tensor):
-                if x.array.dtype != want:
-                    x = math_ops.cast(x, want)
+                x = to_input_dtype(x, want)
                 x = adjust_input_rank(x, layers[0].batch_shape, self.name)
         for layer in layers[start:]:
             x = layer(x)
@@ -246,3 +245,9 @@ class Sequential(Model):
     def build_from_config(self, config):
         if config and not self.built:
             self.build(config["input_shape"])
+
+
+def _first_dtype(layer):
+    """The input dtype Keras gives a Sequential built without an Input: the first
+    layer's compute dtype (``"string"`` for TextVectorization, else float32)."""
+    return "string" if layer.compute_dtype == "string" else "float32"

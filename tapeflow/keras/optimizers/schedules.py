@@ -22,7 +22,10 @@ __all__ = ["LearningRateSchedule", "ExponentialDecay", "InverseTimeDecay",
 
 
 def _step(step):
-    return float(np.asarray(step.array if isinstance(step, Tensor) else step))
+    """The step as a float, or a float64 array for an array of steps (to plot a schedule,
+    as TensorFlow's tutorials do: ``lr_schedule(np.linspace(0, 100000))``)."""
+    arr = np.asarray(step.array if isinstance(step, Tensor) else step)
+    return float(arr) if arr.ndim == 0 else arr.astype(np.float64)
 
 
 def _out(value):
@@ -80,7 +83,7 @@ class ExponentialDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
+            p = np.floor(p)
         return _out(self.initial_learning_rate * self.decay_rate ** p)
 
     def get_config(self):
@@ -108,7 +111,7 @@ class InverseTimeDecay(LearningRateSchedule):
     def __call__(self, step):
         p = _step(step) / self.decay_steps
         if self.staircase:
-            p = math.floor(p)
+            p = np.floor(p)
         return _out(self.initial_learning_rate / (1 + self.decay_rate * p))
 
     def get_config(self):
@@ -137,6 +140,11 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step):
         t = _step(step)
+        if isinstance(t, np.ndarray):
+            out = np.full(t.shape, self.values[-1], np.float64)
+            for boundary, value in reversed(list(zip(self.boundaries, self.values))):
+                out = np.where(t <= boundary, value, out)
+            return _out(out)
         for boundary, value in zip(self.boundaries, self.values):
             if t <= boundary:
                 return _out(value)
@@ -166,9 +174,9 @@ class PolynomialDecay(LearningRateSchedule):
     def __call__(self, step):
         t, horizon = _step(step), float(self.decay_steps)
         if self.cycle:
-            horizon *= 1.0 if t == 0 else math.ceil(t / self.decay_steps)
+            horizon = horizon * np.where(t == 0, 1.0, np.ceil(t / self.decay_steps))
         else:
-            t = min(t, horizon)
+            t = np.minimum(t, horizon)
         frac = (1 - t / horizon) ** self.power
         return _out((self.initial_learning_rate - self.end_learning_rate) * frac
                     + self.end_learning_rate)
@@ -199,19 +207,19 @@ class CosineDecay(LearningRateSchedule):
         self.warmup_target, self.warmup_steps = warmup_target, warmup_steps
 
     def _decay(self, t, start):
-        cosine = 0.5 * (1.0 + math.cos(math.pi * t / self.decay_steps))
+        cosine = 0.5 * (1.0 + np.cos(math.pi * t / self.decay_steps))
         return start * ((1 - self.alpha) * cosine + self.alpha)
 
     def __call__(self, step):
         t = _step(step)
         if self.warmup_target is None:
-            return _out(self._decay(min(t, self.decay_steps), self.initial_learning_rate))
-        t = min(t, self.decay_steps + self.warmup_steps)
-        if t < self.warmup_steps:
-            done = t / self.warmup_steps
-            start = self.initial_learning_rate
-            return _out((self.warmup_target - start) * done + start)
-        return _out(self._decay(t - self.warmup_steps, self.warmup_target))
+            return _out(self._decay(np.minimum(t, self.decay_steps),
+                                    self.initial_learning_rate))
+        t = np.minimum(t, self.decay_steps + self.warmup_steps)
+        start = self.initial_learning_rate
+        warm = (self.warmup_target - start) * (t / max(self.warmup_steps, 1)) + start
+        return _out(np.where(t < self.warmup_steps, warm,
+                             self._decay(t - self.warmup_steps, self.warmup_target)))
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,

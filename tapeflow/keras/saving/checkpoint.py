@@ -182,6 +182,8 @@ class ModelCheckpoint(Callback):
             _save_weights(self.model, filepath)
         else:
             _save(self.model, filepath)
+        if self.verbose > 0:  # Keras 3.15 confirms each save
+            _print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 
 
 def _save(model, filepath):

@@ -1,5 +1,5 @@
-"""Keras 3's ``.keras`` format: a zip of ``metadata.json``, ``config.json`` and
-``model.weights.h5``.
+"""Keras 3's ``.keras`` format: a zip of ``metadata.json``, ``config.json``,
+``model.weights.h5`` and the layers' ``assets/`` (vocabularies, :mod:`assets`).
 
 ``config.json`` is ``serialize_keras_object(model)``: ``{"module", "class_name",
 "config", "registered_name", "build_config", "compile_config"}`` with every layer in
@@ -30,6 +30,7 @@ import zipfile
 from tapeflow.keras import build_limits
 from tapeflow.keras.api_export import public_object
 from tapeflow.keras.saving import file_io
+from tapeflow.keras.saving.assets import read_assets, write_assets
 from tapeflow.keras.saving.errors import (ModelFileError, UnknownObjectError,
                                           UnsafeObjectError, require_h5py)
 from tapeflow.keras.saving.h5_guard import h5_read_errors, open_h5
@@ -76,6 +77,7 @@ def _write_archive(model, fileobj):
         zf.writestr(METADATA_NAME, metadata)
         zf.writestr(CONFIG_NAME, config)
         zf.writestr(WEIGHTS_NAME, weights)
+        write_assets(model, zf)
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
@@ -380,6 +382,8 @@ def _load_archive(fileobj, filepath, custom_objects, compile, safe_mode):
         model = model_from_config_dict(config, custom_objects, compile, safe_mode, filepath,
                                        max_bytes=budget)
         _read_weights(model, _read_member(zf, WEIGHTS_NAME, filepath), filepath)
+        read_assets(model, zf.namelist(), lambda name: _read_member(zf, name, filepath),
+                    filepath)
     return model
 
 
@@ -397,4 +401,19 @@ def _load_directory(dirpath, custom_objects, compile, safe_mode):
                                    max_bytes=build_budget(os.path.getsize(weights_path)))
     with open(weights_path, "rb") as f:
         _read_weights(model, f.read(), weights_path)
+    read_assets(model, _asset_files(dirpath), lambda name: _read_file(dirpath, name), dirpath)
     return model
+
+
+def _asset_files(dirpath):
+    """The ``assets/...`` files of an unzipped model folder, ``/``-separated."""
+    found = []
+    for root, _, files in os.walk(os.path.join(dirpath, "assets")):
+        rel = os.path.relpath(root, dirpath).replace(os.sep, "/")
+        found += [f"{rel}/{name}" for name in files]
+    return found
+
+
+def _read_file(dirpath, name):
+    with open(os.path.join(dirpath, *name.split("/")), "rb") as f:
+        return f.read()

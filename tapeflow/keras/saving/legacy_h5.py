@@ -237,14 +237,40 @@ def _compile_legacy(model, training, custom_objects):
         optimizer = "rmsprop"
         if opt_cfg.get("class_name"):
             optimizer = _legacy_optimizer(optimizers, opt_cfg)
-        model.compile(optimizer=optimizer, loss=training.get("loss"),
-                      metrics=_legacy_metrics(training.get("metrics")),
+        model.compile(optimizer=optimizer,
+                      loss=_nested(_loss_object, training.get("loss"), custom_objects),
+                      metrics=_nested(_metric_object, _legacy_metrics(
+                          training.get("metrics")), custom_objects),
                       loss_weights=training.get("loss_weights"),
-                      weighted_metrics=_legacy_metrics(training.get("weighted_metrics")))
+                      weighted_metrics=_nested(_metric_object, _legacy_metrics(
+                          training.get("weighted_metrics")), custom_objects))
     except Exception as err:  # noqa: BLE001 - an untranslatable Keras-2 setting
         warnings.warn(f"The model was loaded but its Keras-2 compile settings could not be "
                       f"restored ({type(err).__name__}: {err}); call model.compile() again.",
                       stacklevel=3)
+
+
+def _nested(deserialize, config, custom_objects):
+    """Keras's ``_deserialize_nested_config``: serialized objects (dicts with a
+    ``class_name``, as Keras 3 writes a loss or metric object) deserialized, inside lists
+    and per-output dicts; names kept."""
+    if isinstance(config, dict) and "class_name" in config:
+        return deserialize(config, custom_objects)
+    if isinstance(config, dict):
+        return {k: _nested(deserialize, v, custom_objects) for k, v in config.items()}
+    if isinstance(config, (list, tuple)):
+        return [_nested(deserialize, v, custom_objects) for v in config]
+    return config
+
+
+def _loss_object(config, custom_objects):
+    from tapeflow.keras import losses
+    return losses.deserialize(config, custom_objects)
+
+
+def _metric_object(config, custom_objects):
+    from tapeflow.keras import metrics
+    return metrics.deserialize(config, custom_objects)
 
 
 def _legacy_metrics(metrics):

@@ -60,6 +60,14 @@ class H5Store:
         for i, value in enumerate(arrays):
             group.create_dataset(str(i), data=np.asarray(value))
 
+    def write_named(self, path, name, store):
+        """Create ``<path>/vars`` holding a layer's ``save_own_variables`` dict."""
+        group = self.h5.create_group(f"{path}/vars" if path else "vars")
+        if isinstance(name, str):
+            group.attrs["name"] = name
+        for key, value in store.items():
+            group.create_dataset(str(key), data=np.asarray(value))
+
     # --- reading ---------------------------------------------------------------------
     def _child(self, parent, key, where):
         link = parent.get(key, getlink=True)
@@ -107,8 +115,30 @@ def write_model_state(model, h5file, filepath=None):
     """Write every layer's and the optimizer's variables in Keras 3's layout."""
     store = H5Store(h5file, "w", filepath)
     for path, obj in walk.saveable_paths(model):
+        if _has_hooks(obj):
+            named = {}
+            obj.save_own_variables(named)
+            store.write_named(path, getattr(obj, "name", None), named)
+            continue
         arrays = [_as_array(v) for v in walk.own_variables(obj)]
         store.write_group(path, getattr(obj, "name", None), arrays)
+
+
+def _has_hooks(obj):
+    """A layer that stores its state itself through Keras's ``save_own_variables`` /
+    ``load_own_variables`` (named datasets, e.g. TextVectorization's ``idf_weights``)."""
+    return walk.is_layer(obj) and hasattr(type(obj), "save_own_variables") and \
+        hasattr(type(obj), "load_own_variables")
+
+
+def _read_named(store, obj, path):
+    """``{name: array}`` of a hook layer's ``<path>/vars`` group (checked for safety)."""
+    group = store.vars_group(path)
+    if group is None:
+        return {}
+    where = f"{path}/vars"
+    return {key: np.asarray(store._dataset(store._child(group, key, f"{where}/{key}"),
+                                           f"{where}/{key}")[()]) for key in group.keys()}
 
 
 def _as_array(variable):
@@ -126,8 +156,11 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
     in Keras.
     """
     store = H5Store(h5file, "r", filepath)
-    plan, problems = [], []
+    plan, problems, hooked = [], [], []
     for path, obj in walk.saveable_paths(model):
+        if _has_hooks(obj):
+            hooked.append((obj, _read_named(store, obj, path)))
+            continue
         variables = walk.own_variables(obj)
         where = f"{path}/vars" if path else "vars"
         group = store.vars_group(path)
@@ -142,6 +175,17 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
                               f"optimizer has {len(arrays)} variables.", stacklevel=3)
         else:
             problems.append(problem)
+    _report(problems, skip_mismatch, filepath)
+    plan = [(variables, [np.asarray(ds[()]) for ds in datasets])
+            for variables, datasets in plan]  # every shape checked: now read the data
+    for variables, arrays in plan:
+        for v, a in zip(variables, arrays):
+            v.assign(a.astype(v.array.dtype, copy=False))
+    for obj, named in hooked:
+        obj.load_own_variables(named)
+
+
+def _report(problems, skip_mismatch, filepath):
     if problems and not skip_mismatch:
         raise ModelFileError(
             f"the weights do not fit the model ({len(problems)} problem(s)): "
@@ -149,12 +193,7 @@ def read_model_state(model, h5file, filepath=None, skip_mismatch=False):
             "pass skip_mismatch=True to load only the layers that match.", filepath)
     if problems:
         warnings.warn("Skipped layers whose weights do not match: " + "; ".join(problems),
-                      stacklevel=3)
-    plan = [(variables, [np.asarray(ds[()]) for ds in datasets])
-            for variables, datasets in plan]  # every shape checked: now read the data
-    for variables, arrays in plan:
-        for v, a in zip(variables, arrays):
-            v.assign(a.astype(v.array.dtype, copy=False))
+                      stacklevel=4)
 
 
 def _mismatch(obj, variables, arrays, where, missing):

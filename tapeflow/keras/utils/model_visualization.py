@@ -280,6 +280,9 @@ def _render(source, to_file, extension, dot_program):
         if done.returncode != 0:
             raise OSError(f"Graphviz `dot -T{extension}` failed for {to_file}: "
                           f"{done.stderr.decode(errors='replace').strip()}")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp's 0600 -> what a plain open() gives
         os.replace(tmp, to_file)
     finally:
         if os.path.exists(tmp):

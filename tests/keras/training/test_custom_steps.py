@@ -106,3 +106,33 @@ def test_add_loss_alone_is_enough():
     model.compile(optimizer=keras.optimizers.SGD(0.1))
     history = model.fit(X, Y, epochs=5, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_metrics_held_as_attributes_are_listed_and_reset():
+    """Keras 3 tracks ``self.tracker = keras.metrics.Mean()``: ``model.metrics`` lists it
+    (['loss', 'my_loss'] in Keras 3.15.1, torch backend) and evaluate resets it, so a
+    second evaluate on 8 samples reports 8.0, not the running mean of both calls (29.33)."""
+    class Counting(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.loss_tracker = keras.metrics.Mean(name="my_loss")
+            self.inner = keras.Sequential([keras.layers.Dense(2)])
+            self.inner.seen = keras.metrics.Sum(name="inner_seen")  # a nested model's own
+
+        def call(self, x):
+            return self.inner(x)
+
+        def test_step(self, data):
+            self.loss_tracker.update_state(float(len(data[0])))
+            return {"my_loss": self.loss_tracker.result()}
+
+    model = Counting()
+    model.compile(optimizer="sgd")
+    x, y = np.ones((64, 5), np.float32), np.zeros((64, 2), np.float32)
+    model(x[:2])
+    assert [m.name for m in model.metrics] == ["loss", "my_loss"]
+    assert [m.name for m in model.inner.metrics] == ["inner_seen"]
+    assert model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True) == {"my_loss": 32.0}
+    assert model.evaluate(x[:8], y[:8], verbose=0, return_dict=True) == {"my_loss": 8.0}
+    assert model.get_metrics_result()["my_loss"] == 8.0
+    assert model.trainable_weights == model.inner.trainable_weights  # no metric variables

@@ -4,8 +4,10 @@ Python, ch. 7): the nodes, labels and edges Keras 3 draws (checked identical to 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 import sys
 
 import pytest
@@ -90,6 +92,11 @@ def test_png_and_svg_with_graphviz(tmp_path):
     assert "<svg" in svg and all(name in svg for name in ("title", "text_body", "tags",
                                                           "priority", "department"))
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # the image is readable like any file written with open(): 0666 less the umask (the
+    # temporary file was created 0600)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(os.stat(tmp_path / "ticket.png").st_mode) == 0o666 & ~mask
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pydot's own pyparsing calls

@@ -1,4 +1,5 @@
-"""Preprocessing layers: feature normalization and image preprocessing / augmentation.
+"""Preprocessing layers: feature normalization, image preprocessing / augmentation and
+text (TextVectorization, StringLookup, IntegerLookup).
 
 Example:
     >>> import numpy as np
@@ -11,6 +12,9 @@ from tapeflow.keras.layers.preprocessing.augmentation import (RandomContrast, Ra
                                                               RandomTranslation, RandomZoom)
 from tapeflow.keras.layers.preprocessing.image import CenterCrop, Resizing
 from tapeflow.keras.layers.preprocessing.normalization import Normalization
+from tapeflow.keras.layers.preprocessing.string_lookup import IntegerLookup, StringLookup
+from tapeflow.keras.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = ["Normalization", "Resizing", "CenterCrop", "RandomFlip", "RandomRotation",
-           "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop"]
+           "RandomZoom", "RandomTranslation", "RandomContrast", "RandomCrop",
+           "TextVectorization", "StringLookup", "IntegerLookup"]

@@ -100,6 +100,27 @@ class Normalization(Layer):
             self.__dict__["_given"] = tuple(self._given_stat(v, ndim, keep, broadcast)
                                             for v in (self.input_mean, self.input_variance))
 
+    @property
+    def mean(self):
+        """Keras's ``layer.mean`` once built: the mean reshaped to broadcast against the
+        input (``(1, features)`` for 2-D inputs and ``axis=-1``)."""
+        return self._stat(0)
+
+    @property
+    def variance(self):
+        """Keras's ``layer.variance`` once built, shaped like :attr:`mean`."""
+        return self._stat(1)
+
+    def _stat(self, which):
+        if "_shape_info" not in self.__dict__:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute "
+                                 f"{('mean', 'variance')[which]!r} before it is built or "
+                                 f"adapted.")
+        if self.input_mean is not None:
+            return Tensor(np.asarray(self._given[which], self._np_dtype))
+        weight = (self.adapt_mean, self.adapt_variance)[which]
+        return Tensor(weight.array.reshape(self.__dict__["_shape_info"][3]).copy())
+
     def _given_stat(self, value, ndim, keep, broadcast):
         value = np.asarray(value, self._np_dtype)
         expanded = [1] * ndim
