@@ -307,15 +307,15 @@ def test_chollet_feature_extraction_then_fine_tuning():
     x = keras.applications.vgg16.preprocess_input(x)
     x = conv_base(x)
     x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(16)(x)
+    x = keras.layers.Dense(16, name="hidden")(x)
     x = keras.layers.Dropout(0.5)(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="out")(x)
     model = keras.Model(inputs, outputs)
     model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
     before = [w.numpy().copy() for w in model.weights]
     model.fit(images, labels, epochs=1, batch_size=8, verbose=0)
     changed = {w.path for b, w in zip(before, model.weights) if not np.array_equal(b, w.numpy())}
-    assert changed == {"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias"}
+    assert changed == {"hidden/kernel", "hidden/bias", "out/kernel", "out/bias"}
     conv_base.trainable = True
     for layer in conv_base.layers[:-4]:
         layer.trainable = False
