@@ -59,10 +59,12 @@ LAYERS = [
                   "tapeflow.keras.callbacks.*"]),
     ("saving formats", ["tapeflow.keras.saving.*"]),
     ("models", ["tapeflow.keras.models.*"]),
+    ("pretrained models", ["tapeflow.keras.applications.*"]),
     ("keras datasets", ["tapeflow.keras.datasets.*", "tapeflow.keras.preprocessing.*"]),
     ("keras namespaces", ["tapeflow.keras", "tapeflow.keras.models", "tapeflow.keras.saving",
                           "tapeflow.keras.saving.loading", "tapeflow.keras.saving.serialization",
-                          "tapeflow.keras.callbacks", "tapeflow.keras.utils"]),
+                          "tapeflow.keras.callbacks", "tapeflow.keras.utils",
+                          "tapeflow.keras.applications"]),
     ("tf namespace", ["tapeflow"]),
     # keras.ops is written on the tf namespace (``import tapeflow as tf``), so it sits above it.
     ("keras.ops", ["tapeflow.keras.ops.*"]),

@@ -14,7 +14,8 @@ Example:
     'linear'
 """
 from tapeflow.keras._objects import deserialize_layer, deserialize_object, serialize_layer
-from tapeflow.keras.api_export import export_info, keras_export, public_names
+from tapeflow.keras.api_export import (export_info, get_registered_name, keras_export,
+                                       public_names)
 from tapeflow.ops import math as math_ops
 from tapeflow.ops import nn
 from tapeflow.ops.array import clip_by_value
@@ -243,8 +244,10 @@ def serialize(activation):
         raise ValueError(f"Cannot serialize the activation {activation!r}: it has no name. "
                          f"Use a named function (def ...) and pass it via custom_objects "
                          f"when loading.")
-    return {"module": getattr(activation, "__module__", None), "class_name": "function",
-            "config": name, "registered_name": "function"}
+    # Keras 3.15.1 writes any function this way: module "builtins", the registered name
+    # ("package>name" when registered) as config
+    return {"module": "builtins", "class_name": "function",
+            "config": get_registered_name(activation), "registered_name": "function"}
 
 
 def deserialize(config, custom_objects=None):

@@ -162,3 +162,23 @@ def test_save_and_load_h5_restores_compiled_loss_and_metric_objects(tmp_path):
     ref_loss, ref_acc = model.evaluate(x, y, verbose=0)
     assert loss == pytest.approx(ref_loss, rel=1e-6) and acc == pytest.approx(ref_acc)
     assert isinstance(new_model.loss, tf.keras.losses.SparseCategoricalCrossentropy)
+
+
+def test_serialization_guide_registered_function_in_activation(tmp_path):
+    from tapeflow import keras
+
+    @keras.saving.register_keras_serializable(package="my_package", name="custom_fn")
+    def custom_fn(x):
+        return x ** 2
+
+    layer = keras.layers.Activation(custom_fn)
+    # Keras 3.15.1's config for a (registered) function
+    assert layer.get_config()["activation"] == {
+        "module": "builtins", "class_name": "function", "config": "my_package>custom_fn",
+        "registered_name": "function"}
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, layer(inputs))
+    model.save(str(tmp_path / "custom_model.keras"))
+    del custom_fn
+    reconstructed = keras.models.load_model(str(tmp_path / "custom_model.keras"))
+    assert reconstructed.predict(np.full((1, 4), 3.0), verbose=0).tolist() == [[9.0] * 4]
