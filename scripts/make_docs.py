@@ -30,6 +30,7 @@ NAMESPACES = [
     "tapeflow.keras.initializers", "tapeflow.keras.regularizers",
     "tapeflow.keras.constraints", "tapeflow.keras.datasets", "tapeflow.keras.utils",
     "tapeflow.keras.saving", "tapeflow.keras.ops", "tapeflow.keras.backend",
+    "tapeflow.keras.applications",
 ]
 
 

@@ -12,6 +12,7 @@ Example:
 """
 from tapeflow import _malloc  # noqa: F401  (allocator tuning, see its docstring)
 from tapeflow import compat, config, dtypes, linalg, math, nn, random, strings, test  # noqa: F401
+from tapeflow import image, io  # noqa: F401
 from tapeflow.dtypes import (  # noqa: F401
     DType, as_dtype, bool, double, float16, float32, float64, half, int8, int16, int32,
     int64, string, uint8, uint16, uint32, uint64)

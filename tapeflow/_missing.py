@@ -34,8 +34,6 @@ NOT_YET = {
         "saved_model": _SAVE,
         "train": "model.save_weights('x.weights.h5') / tf.keras.callbacks.ModelCheckpoint "
                  "for checkpoints, tf.keras.optimizers for optimizers",
-        "io": "Python's open() and tf.keras.utils.load_img for images",
-        "image": "tf.keras.utils.load_img / img_to_array, then NumPy",
         "lite": "model.export('m.onnx', format='onnx') for deployment",
         "distribute": "no strategy scope (tapeflow runs on one CPU)",
         "estimator": "tf.keras models with compile() / fit()",
@@ -58,7 +56,6 @@ NOT_YET = {
         "experimental": None,
     },
     "tf.keras": {
-        "applications": "the network built from tf.keras.layers",
         "mixed_precision": "float32, tapeflow's only training precision",
         "export": "model.export('m.onnx', format='onnx')",
         "distribution": "no distribution (tapeflow runs on one CPU)",
@@ -80,6 +77,22 @@ NOT_YET = {
         "AlphaDropout": "tf.keras.layers.Dropout",
         "SpatialDropout1D": "tf.keras.layers.Dropout",
         "SpatialDropout2D": "tf.keras.layers.Dropout",
+    },
+    "tf.keras.applications": {
+        **{name: "tf.keras.applications.VGG16 or MobileNetV2 (the two provided), or the "
+                 "network built from tf.keras.layers" for name in (
+            "VGG19", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2",
+            "ResNet152V2", "InceptionV3", "InceptionResNetV2", "Xception", "MobileNet",
+            "MobileNetV3Small", "MobileNetV3Large", "DenseNet121", "DenseNet169",
+            "DenseNet201", "NASNetMobile", "NASNetLarge", "EfficientNetB0", "EfficientNetB1",
+            "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5",
+            "EfficientNetB6", "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2S",
+            "ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge")},
+        **{name: "tf.keras.applications.vgg16 or mobilenet_v2 (the two provided)"
+           for name in ("vgg19", "resnet", "resnet50", "resnet_v2", "inception_v3",
+                        "inception_resnet_v2", "xception", "mobilenet", "mobilenet_v3",
+                        "densenet", "nasnet", "efficientnet", "efficientnet_v2",
+                        "convnext")},
     },
     "tf.keras.optimizers": {
         "Adadelta": "tf.keras.optimizers.Adagrad", "Ftrl": None, "Lion": None, "Lamb": None,

@@ -24,9 +24,10 @@ def test_saved_model_names_its_alternative():
                        "model.save('x.keras') and tf.keras.models.load_model('x.keras').")
 
 
-@pytest.mark.parametrize("expr,name", [("tf.io", "tf.io"),
+@pytest.mark.parametrize("expr,name", [("tf.lite", "tf.lite"),
                                        ("tf.keras.layers.LSTM", "tf.keras.layers.LSTM"),
-                                       ("tf.keras.applications", "tf.keras.applications")])
+                                       ("tf.keras.applications.ResNet50",
+                                        "tf.keras.applications.ResNet50")])
 def test_known_missing_names_say_not_yet(expr, name):
     err, message = _message(expr)
     assert isinstance(err, NotProvidedError)

@@ -15,7 +15,7 @@ from tapeflow._version import keras_version as _keras_version
 
 __version__ = _keras_version()  # "3.15.0+tapeflow.0.1.0": the Keras version followed, by tapeflow
 
-_SUBMODULES = {"activations", "backend", "callbacks", "constraints", "datasets",
+_SUBMODULES = {"activations", "applications", "backend", "callbacks", "constraints", "datasets",
                "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers",
                "preprocessing", "random", "regularizers", "saving", "utils"}
 _NAMES = {

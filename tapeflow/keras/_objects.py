@@ -169,7 +169,10 @@ def serialize_layer(layer):
 def _layer_class(config, custom):
     name = config.get("class_name")
     found = lookup_custom([config.get("registered_name"), name], custom)
-    for module in _LAYER_MODULES:
+    saved_module = config.get("module")  # e.g. "keras.applications.imagenet_utils"
+    extra = (saved_module,) if isinstance(saved_module, str) and \
+        saved_module.startswith("keras.") else ()
+    for module in _LAYER_MODULES + extra:
         if found is None:
             found = public_object(module, name)
     if found is not None:

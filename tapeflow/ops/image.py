@@ -106,11 +106,17 @@ def resize_weights(n_in, n_out, interpolation):
     ``"bilinear"``: each output samples the input at ``(i + 0.5) * n_in / n_out - 0.5``,
     clamped to the edge pixels, and mixes its two neighbours linearly (TensorFlow's
     ``resize`` without antialiasing). ``"nearest"``: the input pixel under
-    ``floor((i + 0.5) * n_in / n_out)``.
+    ``floor((i + 0.5) * n_in / n_out)``. ``"bicubic"``: Keys' cubic (a = -0.5) on the four
+    neighbours of that sample point; taps outside the image get weight 0 and the rest
+    are renormalized (TensorFlow's half-pixel bicubic). ``"area"``: each output averages
+    the input over its box ``[i, i + 1) * n_in / n_out``, weighting edge pixels by overlap.
     """
     scale = n_in / n_out
     weights = np.zeros((n_out, n_in))
     rows = np.arange(n_out)
+    if interpolation in ("bicubic", "area"):
+        return (_bicubic_weights if interpolation == "bicubic" else _area_weights)(
+            n_in, n_out, weights, rows)
     if interpolation == "nearest":
         cols = np.minimum(np.floor((rows + 0.5) * scale).astype(np.int64), n_in - 1)
         weights[rows, cols] = 1.0
@@ -121,4 +127,31 @@ def resize_weights(n_in, n_out, interpolation):
     frac = src - low
     np.add.at(weights, (rows, low), 1.0 - frac)   # building a small matrix, not a hot path
     np.add.at(weights, (rows, high), frac)
+    return weights
+
+
+def _keys_cubic(x, a=-0.5):
+    x = np.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.where(x <= 1, near, np.where(x < 2, far, 0.0))
+
+
+def _bicubic_weights(n_in, n_out, weights, rows):
+    src = (rows + 0.5) * (n_in / n_out) - 0.5
+    base = np.floor(src).astype(np.int64)
+    taps = base[:, None] + np.arange(-1, 3)[None, :]
+    coef = _keys_cubic(src[:, None] - taps)
+    coef = np.where((taps >= 0) & (taps < n_in), coef, 0.0)
+    coef /= coef.sum(axis=1, keepdims=True)
+    np.add.at(weights, (np.repeat(rows, 4), np.clip(taps, 0, n_in - 1).ravel()), coef.ravel())
+    return weights
+
+
+def _area_weights(n_in, n_out, weights, rows):
+    scale = n_in / n_out
+    cols = np.arange(n_in)
+    start, stop = rows[:, None] * scale, (rows[:, None] + 1) * scale
+    overlap = np.minimum(cols[None, :] + 1, stop) - np.maximum(cols[None, :], start)
+    weights[:] = np.clip(overlap, 0.0, None) / scale
     return weights

@@ -449,7 +449,9 @@ def test_ch8_cats_vs_dogs_layout(tmp_path, monkeypatch, capsys):
         [(4, 4), (4, 4)]
 
 
-def test_ch8_pretrained_vgg16_says_not_provided():
-    with pytest.raises(NotImplementedError, match="does not provide tf.keras.applications"):
-        keras.applications.vgg16.VGG16(weights="imagenet", include_top=False,
-                                       input_shape=(180, 180, 3))
+def test_ch8_pretrained_vgg16_conv_base():
+    # weights=None: the ImageNet file is a download (tests/keras/applications serve one)
+    conv_base = keras.applications.vgg16.VGG16(weights=None, include_top=False,
+                                               input_shape=(180, 180, 3))
+    assert conv_base.count_params() == 14_714_688  # Chollet's summary
+    assert conv_base.output.shape == (None, 5, 5, 512)

@@ -84,9 +84,8 @@ class BinaryAccuracy(_Wrapper):
     _args = ("threshold",)
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
-        if threshold is not None and not 0 < threshold < 1:
-            raise ValueError(f"Invalid value for argument `threshold`. Expected a value in "
-                             f"interval (0, 1). Received: threshold={threshold}")
+        # Any threshold, as in Keras 3: TF's transfer-learning tutorial uses threshold=0
+        # on logits (BinaryAccuracy(threshold=0, name="accuracy")).
         super().__init__(name=name, dtype=dtype, threshold=threshold)
 
 

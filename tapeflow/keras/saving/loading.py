@@ -13,6 +13,7 @@ Example:
     'Sequential'
 """
 import tapeflow.keras.activations  # noqa: F401  (each import fills the built-in table)
+import tapeflow.keras.applications.imagenet_utils  # noqa: F401
 import tapeflow.keras.callbacks  # noqa: F401
 import tapeflow.keras.constraints  # noqa: F401
 import tapeflow.keras.initializers  # noqa: F401

@@ -3,9 +3,9 @@
 Files are indexed, shuffled and split as in
 :mod:`tapeflow.keras.utils.directory_dataset`. Each image is decoded by Pillow (JPEG, PNG,
 BMP, GIF: the first frame), converted to ``color_mode`` ("rgb", "grayscale", "rgba")
-and resized to ``image_size`` as ``tf.image.resize`` does: "bilinear" (the default) and
-"nearest" follow TensorFlow's half-pixel-center formulas without antialiasing; the
-other methods use Pillow's filter of the same name. Values stay in [0, 255] as
+and resized to ``image_size`` by ``tf.image.resize`` ("bilinear", the default,
+"nearest", "bicubic", "area": TensorFlow's half-pixel formulas without antialiasing);
+the other methods use Pillow's filter of the same name. Values stay in [0, 255] as
 float32, shape ``(batch, height, width, channels)``.
 
 Pillow is an optional extra: ``pip install "tapeflow[image]"``.
@@ -17,6 +17,8 @@ Example:
 """
 import numpy as np
 
+from tapeflow import image as image_lib
+from tapeflow.io import require_pillow  # the one missing-extra message (tf.io decodes too)
 from tapeflow.keras.utils import directory_dataset as dataset_utils
 
 __all__ = ["image_dataset_from_directory", "resize_bilinear", "resize_nearest",
@@ -29,57 +31,21 @@ _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczo
                    "gaussian", "mitchellcubic")
 
 
-def require_pillow(caller):
-    """``PIL.Image``, or an ImportError naming the extra to install."""
-    try:
-        from PIL import Image
-    except ImportError:
-        raise ImportError(f"{caller} decodes images with Pillow, which is not installed. "
-                          f'Install the image extra: pip install "tapeflow[image]" (or '
-                          f"pip install pillow).") from None
-    return Image
-
-
-def _axis_weights(in_size, out_size):
-    """Lower/upper source indices and interpolation weights along one axis (TF's
-    half-pixel centers)."""
-    scale = in_size / out_size
-    centers = (np.arange(out_size) + 0.5) * scale - 0.5
-    floor = np.floor(centers)
-    lower = np.clip(floor, 0, in_size - 1).astype(np.intp)
-    upper = np.clip(np.ceil(centers), 0, in_size - 1).astype(np.intp)
-    return lower, upper, (centers - floor).astype(np.float32)
-
-
 def resize_bilinear(image, size):
     """``tf.image.resize(image, size)`` (bilinear, no antialias) of an (h, w, c) array."""
-    image = np.asarray(image, np.float32)
-    top, bottom, wy = _axis_weights(image.shape[0], size[0])
-    left, right, wx = _axis_weights(image.shape[1], size[1])
-    wx = wx[None, :, None]
-    upper_row = image[top][:, left] + (image[top][:, right] - image[top][:, left]) * wx
-    lower_row = image[bottom][:, left] + (image[bottom][:, right] - image[bottom][:, left]) * wx
-    return upper_row + (lower_row - upper_row) * wy[:, None, None]
+    return image_lib.resize(np.asarray(image, np.float32), size).array
 
 
 def resize_nearest(image, size):
     """``tf.image.resize(image, size, "nearest")`` of an (h, w, c) array."""
-    image = np.asarray(image, np.float32)
-    rows = np.minimum(np.floor((np.arange(size[0]) + 0.5) * image.shape[0] / size[0]),
-                      image.shape[0] - 1).astype(np.intp)
-    cols = np.minimum(np.floor((np.arange(size[1]) + 0.5) * image.shape[1] / size[1]),
-                      image.shape[1] - 1).astype(np.intp)
-    return image[rows][:, cols]
+    return image_lib.resize(np.asarray(image, np.float32), size, "nearest").array
 
 
 def _resize(image, size, interpolation):
-    if interpolation == "bilinear":
-        return resize_bilinear(image, size)
-    if interpolation == "nearest":
-        return resize_nearest(image, size)
+    if interpolation in ("bilinear", "nearest", "bicubic", "area"):   # tf.image.resize's
+        return image_lib.resize(np.asarray(image, np.float32), size, interpolation).array
     pil = require_pillow("image resizing")
-    filters = {"bicubic": pil.BICUBIC, "area": pil.BOX, "lanczos3": pil.LANCZOS,
-               "lanczos5": pil.LANCZOS, "gaussian": pil.BILINEAR,
+    filters = {"lanczos3": pil.LANCZOS, "lanczos5": pil.LANCZOS, "gaussian": pil.BILINEAR,
                "mitchellcubic": pil.BICUBIC}
     channels = [np.asarray(pil.fromarray(image[..., c].astype(np.float32), "F").resize(
         (size[1], size[0]), filters[interpolation])) for c in range(image.shape[-1])]

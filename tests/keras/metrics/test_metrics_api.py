@@ -105,9 +105,13 @@ def test_default_names():
     assert metrics.LogCoshError().name == "logcosh"
 
 
+def test_binary_accuracy_takes_any_threshold_as_keras():
+    m = metrics.BinaryAccuracy(threshold=0, name="accuracy")  # TF's tutorial, on logits
+    m.update_state([[1.0], [0.0]], [[0.3], [-0.2]])
+    assert float(m.result()) == 1.0
+
+
 def test_bad_input_errors():
-    with pytest.raises(ValueError, match="threshold"):
-        metrics.BinaryAccuracy(threshold=1.5)
     with pytest.raises(ValueError, match=r"Threshold values must be in \[0, 1\]"):
         metrics.Precision(thresholds=[0.5, 2.0])
     with pytest.raises(ValueError, match=r"y_true \(2, 3\) and y_pred \(2, 1\)"):
