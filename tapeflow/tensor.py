@@ -302,6 +302,15 @@ class Tensor:
     __hash__ = object.__hash__  # the elementwise __eq__ above keeps ids hashable
 
 
+class _CallableValue(Tensor):
+    """``Variable.value``: a tensor that calling returns itself (TF's ``value()``)."""
+
+    __slots__ = ()
+
+    def __call__(self):
+        return self
+
+
 class Variable(Tensor):
     """A mutable tensor whose value survives across steps: a model's weights.
 
@@ -393,11 +402,15 @@ class Variable(Tensor):
             value_read("Variable.numpy()")
         return self._value[()] if self._value.ndim == 0 else self._value.copy()
 
+    @property
     def value(self):
+        """A Tensor snapshot of the current value: ``v.value`` (Keras 3's property) and
+        ``v.value()`` (TensorFlow's method) both work."""
+        return _CallableValue(self._value.copy())
+
+    def read_value(self):
         """A Tensor snapshot of the current value."""
         return Tensor(self._value.copy())
-
-    read_value = value
 
     def _check(self, value, what):
         if STATE.traces:

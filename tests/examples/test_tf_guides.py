@@ -182,3 +182,78 @@ def test_serialization_guide_registered_function_in_activation(tmp_path):
     del custom_fn
     reconstructed = keras.models.load_model(str(tmp_path / "custom_model.keras"))
     assert reconstructed.predict(np.full((1, 4), 3.0), verbose=0).tolist() == [[9.0] * 4]
+
+
+def test_training_guide_metric_reads_variable_value_property():
+    from tapeflow import keras
+    from tapeflow.keras import ops
+
+    class Total(keras.metrics.Metric):
+        def __init__(self, name="total", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.total = self.add_variable(shape=(), name="total", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.total.assign_add(ops.cast(ops.shape(y_pred)[0], "float32"))
+
+        def result(self):
+            return self.total.value  # Keras 3: a property
+
+        def reset_state(self):
+            self.total.assign(0.0)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse", metrics=[Total()])
+    history = model.fit(np.zeros((10, 2)), np.zeros((10, 1)), batch_size=4, epochs=2,
+                        verbose=0)
+    assert history.history["total"] == [10.0, 10.0]
+    v = tf.Variable(2.0)
+    assert float(v.value) == 2.0 and float(v.value()) == 2.0  # TF's method form too
+
+
+def test_training_guide_endpoint_layer_and_py_dataset():
+    from tapeflow import keras
+    from tapeflow.keras import ops
+
+    class LogisticEndpoint(keras.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+        def call(self, targets, logits, sample_weights=None):
+            self.add_loss(self.loss_fn(targets, logits, sample_weights))
+            return ops.softmax(logits)
+
+    inputs = keras.Input(shape=(3,), name="inputs")
+    targets = keras.Input(shape=(10,), name="targets")
+    logits = keras.layers.Dense(10)(inputs)
+    predictions = LogisticEndpoint(name="predictions")(targets, logits)  # two KerasTensors
+    assert predictions.shape == (None, 10)
+    model = keras.Model(inputs=[inputs, targets], outputs=predictions)
+    model.compile(optimizer="adam")
+    data = {"inputs": np.random.random((3, 3)), "targets": np.random.random((3, 10))}
+    assert np.isfinite(model.fit(data, verbose=0).history["loss"][0])
+
+    class ExamplePyDataset(keras.utils.PyDataset):
+        def __init__(self, x, y, batch_size, **kwargs):
+            super().__init__(**kwargs)
+            self.x, self.y, self.batch_size = x, y, batch_size
+            self.epochs_ended = 0
+
+        def __len__(self):
+            return int(np.ceil(len(self.x) / float(self.batch_size)))
+
+        def __getitem__(self, idx):
+            s = slice(idx * self.batch_size, (idx + 1) * self.batch_size)
+            return self.x[s], self.y[s]
+
+        def on_epoch_end(self):
+            self.epochs_ended += 1
+
+    data = ExamplePyDataset(np.zeros((10, 2)), np.zeros((10, 1)), batch_size=4, workers=2,
+                            use_multiprocessing=False)
+    assert (data.workers, data.num_batches) == (2, 3)
+    dense = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    dense.compile(optimizer="sgd", loss="mse")
+    dense.fit(data, validation_data=data, epochs=2, verbose=0)
+    assert data.epochs_ended >= 2 and keras.utils.Sequence is keras.utils.PyDataset

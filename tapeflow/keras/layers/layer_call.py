@@ -54,12 +54,13 @@ class LayerCallMixin:
         return KerasTensor(shapes, dtype)
 
     def _output_spec_by_running(self, inputs, *args, **kwargs):
-        real = pack_like(inputs, [Tensor(zeros_like_spec(t)) if isinstance(t, KerasTensor)
-                                  else t for t in flatten(inputs)])
+        def zeros(structure):  # KerasTensors (also in other arguments) become zeros
+            return pack_like(structure, [Tensor(zeros_like_spec(t)) if isinstance(
+                t, KerasTensor) else t for t in flatten(structure)])
         batch_unknown = any(isinstance(t, KerasTensor) and t.shape and t.shape[0] is None
-                            for t in flatten(inputs))
+                            for t in flatten((inputs, args, kwargs)))
         with no_tape():
-            out = self(real, *args, **kwargs)
+            out = self(zeros(inputs), *zeros(list(args)), **zeros(kwargs))
 
         def spec(t):
             shape = tuple(t.shape)

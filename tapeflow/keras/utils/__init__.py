@@ -1,7 +1,8 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed`` and
 (loaded on first use) ``get_file``, ``Progbar``, ``pad_sequences``,
 ``timeseries_dataset_from_array``, ``split_dataset``, ``plot_model``, ``model_to_dot``,
-``image_dataset_from_directory``, ``text_dataset_from_directory``, the image helpers
+``image_dataset_from_directory``, ``text_dataset_from_directory``, ``PyDataset`` (alias
+``Sequence``), the image helpers
 (``load_img``, ``img_to_array``, ``array_to_img``, ``save_img``) and the custom-object helpers of
 ``keras.saving`` (``register_keras_serializable``, ``custom_object_scope``,
 ``get_custom_objects``, ``serialize_keras_object``, ``deserialize_keras_object``).
@@ -21,6 +22,7 @@ _LAZY = {"get_file": "tapeflow.keras.utils.file_utils", "Progbar": "tapeflow.ker
          "split_dataset": "tapeflow.keras.utils.dataset_utils",
          "image_dataset_from_directory": "tapeflow.keras.utils.image_dataset",
          "text_dataset_from_directory": "tapeflow.keras.utils.directory_dataset"}
+_LAZY.update(dict.fromkeys(["PyDataset", "Sequence"], "tapeflow.keras.utils.py_dataset"))
 _LAZY.update(dict.fromkeys(["plot_model", "model_to_dot", "model_to_dot_source"],
                            "tapeflow.keras.utils.model_visualization"))
 _LAZY.update(dict.fromkeys(["load_img", "img_to_array", "array_to_img", "save_img"],
