@@ -4,6 +4,8 @@ functions, and the cells of TensorFlow's "Data augmentation" tutorial on a small
 random image."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tapeflow as tf
 
@@ -235,3 +237,20 @@ def test_io_reads_and_decodes_images(tmp_path):
         tf.io.decode_jpeg(data)
     with pytest.raises(TypeError, match="tf.io.decode_png: expected the encoded bytes"):
         tf.io.decode_png(tf.constant([1, 2]))
+
+
+@settings(max_examples=25, deadline=None)
+@given(h=st.integers(1, 7), w=st.integers(1, 7), th=st.integers(1, 9), tw=st.integers(1, 9),
+       batch=st.booleans(), method=st.sampled_from(["bilinear", "nearest", "bicubic", "area"]))
+def test_shapes_and_identities_for_any_size(h, w, th, tw, batch, method):
+    x = tf.constant(RNG.uniform(size=((2,) if batch else ()) + (h, w, 3)))
+    lead = (2,) if batch else ()
+    assert tf.image.resize(x, (th, tw), method=method).shape == lead + (th, tw, 3)
+    assert tf.image.resize_with_crop_or_pad(x, th, tw).shape == lead + (th, tw, 3)
+    same = tf.image.resize(x, (h, w), method=method)
+    np.testing.assert_allclose(same.numpy(), x.numpy())      # no resampling at equal size
+    np.testing.assert_array_equal(tf.image.rot90(tf.image.rot90(x, 3), 1).numpy(), x.numpy())
+    np.testing.assert_array_equal(
+        tf.image.flip_up_down(tf.image.flip_up_down(x)).numpy(), x.numpy())
+    constant = tf.image.resize(tf.ones(lead + (h, w, 1)), (th, tw), method=method)
+    np.testing.assert_allclose(constant.numpy(), 1.0, rtol=1e-5)  # weights sum to one

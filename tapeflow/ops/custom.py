@@ -188,20 +188,18 @@ def custom_gradient(f=None):
     ``tf.function`` (a replay reruns ``f`` on the new inputs) and under nested tapes
     (an outer tape differentiates ``grad_fn``'s ops).
 
-    Example:
+    Example (TensorFlow's guide: clip the gradient, not the value):
         >>> import tapeflow as tf
         >>> @tf.custom_gradient
-        ... def log1pexp(x):
-        ...     e = tf.exp(x)
-        ...     def grad(upstream):
-        ...         return upstream * (1 - 1 / (1 + e))
-        ...     return tf.math.log(1 + e), grad
-        >>> x = tf.constant(100.0)
+        ... def clip_gradients(y):
+        ...     def backward(dy):
+        ...         return tf.clip_by_norm(dy, 0.5)
+        ...     return y, backward
+        >>> v = tf.Variable(2.0)
         >>> with tf.GradientTape() as tape:
-        ...     tape.watch(x)
-        ...     y = log1pexp(x)
-        >>> float(tape.gradient(y, x))
-        1.0
+        ...     output = clip_gradients(v * v)
+        >>> float(tape.gradient(output, v))
+        2.0
     """
     if f is None:
         return custom_gradient

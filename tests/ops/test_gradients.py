@@ -183,7 +183,9 @@ CASES = {
                     ((R(2, 1, 3),), dict(size=(1, 4, 1)))],
     "resize_separable": [((R(2, 3, 4, 2),), dict(mats=(
         (1, IMG.resize_weights(3, 5, "bilinear")), (2, IMG.resize_weights(4, 2, "bilinear"))))),
-        ((R(1, 4, 3, 1),), dict(mats=((1, IMG.resize_weights(4, 7, "nearest")),)))],
+        ((R(1, 4, 3, 1),), dict(mats=((1, IMG.resize_weights(4, 7, "nearest")),))),
+        ((R(2, 3, 4),), dict(mats=((0, IMG.resize_weights(2, 5, "bicubic")),
+                                   (2, IMG.resize_weights(4, 3, "area")))))],
     # ops/augment.py: transforms applied with drawn parameters (differentiable in images)
     "flip_images": [((R(3, 2, 3, 1), np.array([0.2, 0.7, 0.5])), dict(axes=(2,))),
                     ((R(2, 2, 3, 2), np.array([0.1, 0.9])), dict(axes=(1, 2)))],
