@@ -180,16 +180,39 @@ def test_data_augmentation_tutorial_cells():
         image, label = image_label
         image, label = resize_and_rescale(image, label)
         image = tf.image.resize_with_crop_or_pad(image, IMG_SIZE + 6, IMG_SIZE + 6)
-        new_seed = tf.constant(seed)                  # the tutorial splits the seed here
+        new_seed = tf.random.split(seed, num=1)[0, :]
         image = tf.image.stateless_random_crop(
-            image, size=[IMG_SIZE, IMG_SIZE, 3], seed=new_seed)
+            image, size=[IMG_SIZE, IMG_SIZE, 3], seed=seed)
         image = tf.image.stateless_random_brightness(image, max_delta=0.5, seed=new_seed)
         image = tf.clip_by_value(image, 0, 1)
         return image, label
 
-    out, label = augment((image * 255.0, 3), (1, 2))
+    rng = tf.random.Generator.from_seed(123, alg="philox")
+
+    def f(x, y):
+        seed = rng.make_seeds(2)[0]
+        image, label = augment((x, y), seed)
+        return image, label
+
+    out, label = f(image * 255.0, 3)
     assert out.shape == (IMG_SIZE, IMG_SIZE, 3) and label == 3
     assert 0.0 <= float(tf.reduce_min(out)) and float(tf.reduce_max(out)) <= 1.0
+    again, _ = augment((image * 255.0, 3), tf.constant([5, 6]))
+    np.testing.assert_array_equal(again.numpy(),
+                                  augment((image * 255.0, 3), tf.constant([5, 6]))[0].numpy())
+
+
+def test_seed_splitting_is_deterministic():
+    seeds = tf.random.split([1, 2], num=3)
+    assert seeds.shape == (3, 2) and seeds.dtype == tf.int32
+    np.testing.assert_array_equal(seeds.numpy(),
+                                  tf.random.experimental.stateless_split([1, 2], 3).numpy())
+    assert not np.array_equal(seeds.numpy(), tf.random.split([1, 3], num=3).numpy())
+    a, b = tf.random.Generator.from_seed(5), tf.random.Generator.from_seed(5)
+    np.testing.assert_array_equal(a.make_seeds(2).numpy(), b.make_seeds(2).numpy())
+    assert a.normal((2, 3)).shape == (2, 3) and a.uniform((4,), 0, 10, tf.int32).dtype == tf.int32
+    with pytest.raises(ValueError, match=r"tf.random.split: expected a seed of shape \[2\]"):
+        tf.random.split(7)
 
 
 def test_io_reads_and_decodes_images(tmp_path):

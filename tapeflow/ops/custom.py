@@ -5,7 +5,8 @@ reads) as inputs. Its forward runs the user's ``f`` with recording suspended, so
 tape and a ``tf.function`` trace see one call of this op, not ``f``'s inner ops; its
 VJP calls the ``grad_fn`` that ``f`` returned. A ``tf.function`` replay runs the
 forward again on the new inputs, so ``grad_fn`` always closes over the current
-call's tensors. The public decorator is :func:`tapeflow.custom_grad.custom_gradient`.
+call's tensors. Eagerly, tapes also record ``f``'s ops (off the path to ``y``), so
+that under nested tapes an outer tape can differentiate ``grad_fn`` itself. The public decorator is :func:`tapeflow.custom_grad.custom_gradient`.
 
 Example:
     >>> import tapeflow as tf
@@ -113,6 +114,15 @@ def _custom_forward(*arrays, fn):
     return y._value
 
 
+def _custom_tensor_vjp(g, out, *inputs, fn):
+    """The VJP for nested tapes: grad_fn runs recorded, so an outer tape differentiates it."""
+    return tuple(d if d is None or isinstance(d, Tensor) else to_tensor(d)
+                 for d in fn.gradients(g))
+
+
+_custom_forward.tensor_vjp = _custom_tensor_vjp
+
+
 @_custom_forward.defvjp
 def _custom_vjp(g, out, *arrays, fn):
     with suspended():
@@ -139,12 +149,15 @@ def custom_call(fn, args):
     """Run ``fn`` (a :class:`CustomFunction`) on tensors ``args`` as one recorded op."""
     reads = _VariableReads()
     saved = STATE.recorders[:]
-    STATE.recorders[:] = [reads]
+    # tapes still see f's ops (an outer tape differentiating grad_fn needs how its
+    # closure depends on x); traces do not: they replay this op, which reruns f
+    STATE.recorders[:] = [r for r in saved if r not in STATE.traces] + [reads]
     try:
         fn.pending = fn.run(args)
     finally:
         STATE.recorders[:] = saved
-    fn.variables = tuple(reads.found.values())
+    passed = {id(a) for a in args}                       # arguments are inputs already
+    fn.variables = tuple(v for v in reads.found.values() if id(v) not in passed)
     if fn.variables and "variables" not in _parameters(fn.pending[1]):
         name = getattr(fn.fn, "__name__", "f")
         raise TypeError(
@@ -172,8 +185,8 @@ def custom_gradient(f=None):
 
     If ``f`` reads trainable Variables, ``grad_fn(upstream, variables=None)`` returns
     ``(gradients for x, gradients for variables)``. Works under ``GradientTape`` and in
-    ``tf.function`` (a replay reruns ``f`` on the new inputs); a gradient of the
-    custom gradient (nested tapes) is not supported and raises ``NotImplementedError``.
+    ``tf.function`` (a replay reruns ``f`` on the new inputs) and under nested tapes
+    (an outer tape differentiates ``grad_fn``'s ops).
 
     Example:
         >>> import tapeflow as tf

@@ -131,3 +131,15 @@ def test_unique_searchsorted_map_fn_static_value():
     assert tf.get_static_value(3) == 3
     with pytest.raises(ValueError, match="unique: expected a 1-D tensor"):
         tf.unique([[1, 2]])
+
+
+def test_nested_tapes_differentiate_grad_fn():
+    log1pexp = _log1pexp()
+    x = tf.Variable(0.5)
+    with tf.GradientTape() as outer:
+        with tf.GradientTape() as inner:
+            y = log1pexp(x)
+        first = inner.gradient(y, x)
+    sigmoid = 1 / (1 + np.exp(-0.5))
+    assert float(first) == pytest.approx(sigmoid)
+    assert float(outer.gradient(first, x)) == pytest.approx(sigmoid * (1 - sigmoid))
