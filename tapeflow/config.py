@@ -14,12 +14,31 @@ from collections import namedtuple
 
 __all__ = ["PhysicalDevice", "LogicalDevice", "list_physical_devices",
            "list_logical_devices", "get_visible_devices", "set_visible_devices",
-           "experimental", "device"]
+           "experimental", "device", "run_functions_eagerly", "functions_run_eagerly"]
 
 PhysicalDevice = namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = namedtuple("LogicalDevice", ["name", "device_type"])
 
 _CPU = PhysicalDevice("/physical_device:CPU:0", "CPU")
+FUNCTIONS_EAGERLY = [False]  # read by tapeflow.function at every call
+
+
+def run_functions_eagerly(run_eagerly):
+    """``tf.config.run_functions_eagerly(True)``: every ``tf.function`` runs its Python
+    code at each call (no tracing, no replay), to debug it; ``False`` restores tracing.
+
+    Example:
+        >>> import tapeflow as tf
+        >>> tf.config.run_functions_eagerly(True); tf.config.functions_run_eagerly()
+        True
+        >>> tf.config.run_functions_eagerly(False)
+    """
+    FUNCTIONS_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether :func:`run_functions_eagerly` is on."""
+    return FUNCTIONS_EAGERLY[0]
 
 
 def _check_type(device_type):

@@ -39,6 +39,7 @@ import weakref
 
 import numpy as np
 
+from tapeflow.config import FUNCTIONS_EAGERLY
 from tapeflow.function_program import (build_function_program, same_function_program,
                                         structure_of)
 from tapeflow.ops.math import cast
@@ -120,6 +121,8 @@ class Function:
         return None if self._latest is None else self._latest.source
 
     def __call__(self, *args, **kwargs):
+        if FUNCTIONS_EAGERLY[0]:  # tf.config.run_functions_eagerly(True)
+            return self.python_function(*args, **kwargs)
         if not kwargs and self.input_signature is None and not STATE.recorders:
             sig = self._signatures.get(_flat_key(args))
             if sig is not None and sig.program is not None:  # the common replay
@@ -131,23 +134,23 @@ class Function:
         leaves = flatten((args, kwargs))
         key = _key((args, kwargs), leaves)
         if key is None:
-            return self.python_function(*args, **kwargs)
+            return _tensor_outputs(self.python_function(*args, **kwargs))
         if STATE.recorders:  # an outer tape or trace records the ops: they must run
             if any(hasattr(r, "_watched") and not r._paused for r in STATE.recorders):
                 self._warn("called while a GradientTape records outside it (the tape "
                            "needs the function's ops)", key)
-            return self.python_function(*args, **kwargs)
+            return _tensor_outputs(self.python_function(*args, **kwargs))
         sig = self._signatures.get(key)
         if sig is None:
             if len(self._signatures) >= _MAX_SIGNATURES:
                 self._warn("more than 16 input signatures", key)
-                return self.python_function(*args, **kwargs)
+                return _tensor_outputs(self.python_function(*args, **kwargs))
             sig = self._signatures[key] = _Signature()
         feeds = [t for t in leaves if t.__class__ is Tensor]
         if sig.program is not None:
             return sig.program.run([t._value for t in feeds])
         if sig.why is not None:
-            return self.python_function(*args, **kwargs)
+            return _tensor_outputs(self.python_function(*args, **kwargs))
         return self._trace(sig, key, args, kwargs, feeds)
 
     def _trace(self, sig, key, args, kwargs, feeds):
@@ -156,7 +159,7 @@ class Function:
         STATE.no_new_variables = outer or self._called
         try:
             with Trace(effects=True) as trace:
-                result = self.python_function(*args, **kwargs)
+                result = _tensor_outputs(self.python_function(*args, **kwargs))
         finally:
             STATE.no_new_variables, self._called = outer, True
         program = None if trace.escaped else build_function_program(trace, feeds, result)
@@ -200,6 +203,20 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
     if func is None:
         return lambda f: Function(f, input_signature, name)
     return Function(func, input_signature, name)
+
+
+_NUMBERS = (bool, int, float, np.generic, np.ndarray)
+
+
+def _tensor_outputs(result):
+    """TensorFlow returns a tf.function's Python numbers and arrays as tensors."""
+    if result is None or isinstance(result, Tensor):
+        return result
+    leaves = flatten(result)
+    if not any(isinstance(leaf, _NUMBERS) for leaf in leaves):
+        return result
+    return pack_like(result, [convert_to_tensor(leaf) if isinstance(leaf, _NUMBERS) else leaf
+                              for leaf in leaves])
 
 
 def _spec_of(value):
@@ -273,6 +290,12 @@ class ConcreteFunction:
         self.structured_outputs = pack_like(
             result, [_spec_of(t) or t for t in flatten(result)])
         return result
+
+    @property
+    def graph(self):
+        raise AttributeError("ConcreteFunction.graph: tapeflow builds no tf.Graph; "
+                             "tf.autograph.to_code(f) shows the program a tf.function "
+                             "replays.")
 
     def pretty_printed_signature(self, verbose=True):
         """Its input parameters and (after a call) its output type, as TensorFlow shows."""

@@ -93,3 +93,37 @@ def test_guide_multiple_optimizers():
     # Adam moves by about lr per step against the gradient 2(-w - 2)(-1) > 0
     np.testing.assert_allclose(w.numpy(), 2.0 - 5 * 1e-2 - 5 * 1e-3, atol=2e-3)
     assert int(opt1.iterations) == 5 and int(opt2.iterations) == 5
+
+
+def test_intro_to_graphs_python_numbers_come_back_as_tensors_and_eager_switch(capsys):
+    def simple_relu(x):
+        if tf.greater(x, 0):
+            return x
+        else:
+            return 0
+
+    tf_simple_relu = tf.function(simple_relu)
+    assert tf_simple_relu(tf.constant(1)).numpy() == 1
+    with pytest.warns(RuntimeWarning, match="bool"):
+        second = tf_simple_relu(tf.constant(-1))
+    assert isinstance(second, tf.Tensor) and second.numpy() == 0  # TF: a tensor, not 0
+
+    @tf.function
+    def get_MSE(y_true, y_pred):
+        print("Calculating MSE!")
+        return tf.reduce_mean(tf.pow(y_true - y_pred, 2))
+
+    y_true, y_pred = tf.constant([1, 2, 3]), tf.constant([1, 2, 5])
+    for _ in range(4):
+        assert int(get_MSE(y_true, y_pred)) == 1
+    traced = capsys.readouterr().out.count("Calculating MSE!")
+    tf.config.run_functions_eagerly(True)
+    try:
+        assert tf.config.functions_run_eagerly()
+        for _ in range(3):
+            get_MSE(y_true, y_pred)
+    finally:
+        tf.config.run_functions_eagerly(False)
+    assert traced == 2 and capsys.readouterr().out.count("Calculating MSE!") == 3
+    with pytest.raises(AttributeError, match="no tf.Graph"):
+        get_MSE.get_concrete_function(y_true, y_pred).graph
