@@ -27,7 +27,7 @@ PACKAGE = ROOT / "tapeflow"
 # Bottom to top. Keep docs/ARCHITECTURE.md's drawing equal to this list.
 LAYERS = [
     ("foundation", ["tapeflow._malloc", "tapeflow._missing", "tapeflow._version",
-                    "tapeflow.compat", "tapeflow.config", "tapeflow.dtypes",
+                    "tapeflow.compat", "tapeflow.config", "tapeflow.dtypes", "tapeflow.recording",
                     "tapeflow.tensor_shape", "tapeflow.test"]),
     ("tensor", ["tapeflow.tensor"]),
     ("ops", ["tapeflow.ops.*"]),

@@ -331,10 +331,12 @@ class Trainer(MetricsMethods, SingleBatchMethods):
         # Walking the layer tree for the variables costs tens of us per step: collect them
         # once per epoch (a callback may still change trainability between epochs).
         _set(self, "_step_variables", None if custom else self.trainable_variables)
+        _set(self, "_epoch_attribute_metrics", self._attribute_metrics())  # the same walk
         try:
             return self._run_train_batches(adapter, callbacks, custom)
         finally:
             _set(self, "_step_variables", None)
+            _set(self, "_epoch_attribute_metrics", None)
 
     def _run_train_batches(self, adapter, callbacks, custom):
         logs, train_function = None, self.make_train_function()

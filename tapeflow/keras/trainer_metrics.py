@@ -91,7 +91,10 @@ class MetricsMethods:
             out.update(self._compile_metrics.result())
         if self._compile_loss is not None:
             out.update((m.name, m.result()) for m in self._compile_loss.metrics)
-        return _add_results(out, self._attribute_metrics())
+        attribute_metrics = self.__dict__.get("_epoch_attribute_metrics")
+        if attribute_metrics is None:  # outside fit's epochs (fit walks the tree once)
+            attribute_metrics = self._attribute_metrics()
+        return _add_results(out, attribute_metrics)
 
     def _metrics_or_logs(self, logs):
         """The metrics' values, unless a custom step returned other keys."""
