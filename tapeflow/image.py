@@ -27,9 +27,9 @@ from tapeflow.image_color import (  # noqa: F401  (tf.image's colour functions)
     adjust_brightness, adjust_contrast, adjust_gamma, adjust_saturation,
     convert_image_dtype, grayscale_to_rgb, hsv_to_rgb, per_image_standardization,
     rgb_to_grayscale, rgb_to_hsv)
-from tapeflow.ops.convert import to_tensor
+from tapeflow.ops.convert import to_tensor as _to_tensor
 from tapeflow.ops.random import _draw
-from tapeflow.ops.registry import value_read
+from tapeflow.ops.registry import value_read as _value_read
 
 __all__ = ["resize", "ResizeMethod", "resize_with_crop_or_pad", "central_crop",
            "crop_to_bounding_box", "pad_to_bounding_box", "flip_left_right", "flip_up_down",
@@ -48,7 +48,7 @@ class ResizeMethod:  # noqa: D101 - TensorFlow's constants
 
 def image_tensor(x, op):
     """``x`` as a tensor of rank 3 (one image) or 4 (a batch); else a clear error."""
-    t = to_tensor(x)
+    t = _to_tensor(x)
     if t.ndim not in (3, 4):
         raise ValueError(f"tf.image.{op}: expected an image (height, width, channels) or a "
                          f"batch (batch, height, width, channels); received shape "
@@ -57,7 +57,7 @@ def image_tensor(x, op):
 
 
 def _size(size, op):
-    size = to_tensor(size).numpy().tolist() if not isinstance(size, (list, tuple)) else size
+    size = _to_tensor(size).numpy().tolist() if not isinstance(size, (list, tuple)) else size
     if len(size) != 2 or any(int(n) < 1 for n in size):
         raise ValueError(f"tf.image.{op}: expected size=(height, width) of positive ints; "
                          f"got {size!r}.")
@@ -178,10 +178,10 @@ def rot90(image, k=1, name=None):
 # --- random and stateless random versions --------------------------------------------
 
 def _stateless(seed, op):
-    if seed is None or np.size(np.asarray(to_tensor(seed).numpy())) != 2:
+    if seed is None or np.size(np.asarray(_to_tensor(seed).numpy())) != 2:
         raise ValueError(f"tf.image.{op}: expected seed=(a, b), two integers; got {seed!r}.")
-    value_read(f"tf.image.{op} drew a value")
-    return np.random.default_rng([int(s) & 0xFFFFFFFF for s in to_tensor(seed).numpy()])
+    _value_read(f"tf.image.{op} drew a value")
+    return np.random.default_rng([int(s) & 0xFFFFFFFF for s in _to_tensor(seed).numpy()])
 
 
 def _flip(x, rng, axis, op):
@@ -189,13 +189,13 @@ def _flip(x, rng, axis, op):
     if x.ndim == 3:
         return array_ops.reverse(x, [axis]) if rng.uniform() < 0.5 else x
     flips = rng.uniform(size=x.shape[0]) < 0.5   # each image of a batch on its own
-    mask = to_tensor(flips.reshape(-1, 1, 1, 1))
+    mask = _to_tensor(flips.reshape(-1, 1, 1, 1))
     return array_ops.where(mask, array_ops.reverse(x, [axis]), x)
 
 
 def _crop(x, size, rng, op):
-    x = to_tensor(x)
-    size = [int(n) for n in (to_tensor(size).numpy().tolist()
+    x = _to_tensor(x)
+    size = [int(n) for n in (_to_tensor(size).numpy().tolist()
                              if not isinstance(size, (list, tuple)) else size)]
     if len(size) != x.ndim or any(s > n or s < 1 for s, n in zip(size, x.shape)):
         raise ValueError(f"tf.image.{op}: size {size} must have one entry per axis of the "

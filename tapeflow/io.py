@@ -16,9 +16,9 @@ import io as _bytes_io
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.image_color import convert_image_dtype
-from tapeflow.ops.convert import to_tensor
-from tapeflow.tensor import Tensor
+from tapeflow.image_color import convert_image_dtype as _convert_image_dtype
+from tapeflow.ops.convert import to_tensor as _to_tensor
+from tapeflow.tensor import Tensor as _Tensor
 
 __all__ = ["read_file", "write_file", "decode_image", "decode_jpeg", "decode_png",
            "decode_gif", "decode_bmp", "require_pillow"]
@@ -39,22 +39,22 @@ def require_pillow(caller):
 
 def read_file(filename, name=None):
     """The whole file as a scalar string tensor of bytes."""
-    path = to_tensor(filename).numpy()
+    path = _to_tensor(filename).numpy()
     path = path.decode() if isinstance(path, bytes) else str(path)
     with open(path, "rb") as f:
-        return Tensor(np.asarray(f.read(), dtype=object))
+        return _Tensor(np.asarray(f.read(), dtype=object))
 
 
 def write_file(filename, contents, name=None):
     """Write a string tensor's bytes to ``filename``."""
-    path = to_tensor(filename).numpy()
-    data = to_tensor(contents).numpy()
+    path = _to_tensor(filename).numpy()
+    data = _to_tensor(contents).numpy()
     with open(path.decode() if isinstance(path, bytes) else str(path), "wb") as f:
         f.write(data if isinstance(data, bytes) else str(data).encode())
 
 
 def _contents(contents, op):
-    data = contents.numpy() if isinstance(contents, Tensor) else contents
+    data = contents.numpy() if isinstance(contents, _Tensor) else contents
     if isinstance(data, np.ndarray) and data.ndim == 0:
         data = data.item()
     if not isinstance(data, (bytes, bytearray)):
@@ -95,23 +95,23 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                 try_recover_truncated=False, acceptable_fraction=1, dct_method="",
                 name=None):
     """A JPEG's pixels as uint8 ``(height, width, channels)`` (``channels=0``: as stored)."""
-    return Tensor(_decode(contents, channels, "decode_jpeg", ("JPEG", "MPO")).astype(np.uint8))
+    return _Tensor(_decode(contents, channels, "decode_jpeg", ("JPEG", "MPO")).astype(np.uint8))
 
 
 def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
     """A PNG's pixels as ``(height, width, channels)`` uint8 (or uint16)."""
     pixels = _decode(contents, channels, "decode_png", ("PNG",))
-    return Tensor(pixels.astype(dtypes.as_dtype(dtype).as_numpy_dtype))
+    return _Tensor(pixels.astype(dtypes.as_dtype(dtype).as_numpy_dtype))
 
 
 def decode_gif(contents, name=None):
     """A GIF's frames as uint8 ``(frames, height, width, 3)``."""
-    return Tensor(_decode(contents, 3, "decode_gif", ("GIF",), frames=True).astype(np.uint8))
+    return _Tensor(_decode(contents, 3, "decode_gif", ("GIF",), frames=True).astype(np.uint8))
 
 
 def decode_bmp(contents, channels=0, name=None):
     """A BMP's pixels as uint8 ``(height, width, channels)``."""
-    return Tensor(_decode(contents, channels, "decode_bmp", ("BMP",)).astype(np.uint8))
+    return _Tensor(_decode(contents, channels, "decode_bmp", ("BMP",)).astype(np.uint8))
 
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
@@ -123,8 +123,8 @@ def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
     if kind == "GIF" and expand_animations:
         pixels = decode_gif(contents)
     else:
-        pixels = Tensor(_decode(contents, channels, "decode_image", None).astype(np.uint8))
-    return convert_image_dtype(pixels, dtype)
+        pixels = _Tensor(_decode(contents, channels, "decode_image", None).astype(np.uint8))
+    return _convert_image_dtype(pixels, dtype)
 
 
 def __getattr__(name):

@@ -17,17 +17,17 @@ Example:
 import numpy as np
 
 from tapeflow import dtypes
-from tapeflow.ops.convert import to_tensor
+from tapeflow.ops.convert import to_tensor as _to_tensor
 from tapeflow.ops.random import (  # noqa: F401
     categorical, get_global_generator, normal, set_seed, shuffle, truncated_normal, uniform)
-from tapeflow.ops.registry import value_read
-from tapeflow.tensor import Tensor
+from tapeflow.ops.registry import value_read as _value_read
+from tapeflow.tensor import Tensor as _Tensor
 
 _INT32 = np.iinfo(np.int32)
 
 
 def _seed_pair(seed, op):
-    pair = np.asarray(to_tensor(seed).numpy()).ravel()
+    pair = np.asarray(_to_tensor(seed).numpy()).ravel()
     if pair.size != 2:
         raise ValueError(f"tf.random.{op}: expected a seed of shape [2], (a, b); got "
                          f"{seed!r}.")
@@ -36,9 +36,9 @@ def _seed_pair(seed, op):
 
 def split(seed, num=2, alg="auto_select"):
     """``num`` new seeds of shape ``[2]`` from one, as a ``(num, 2)`` int32 tensor."""
-    value_read("tf.random.split drew seeds")
+    _value_read("tf.random.split drew seeds")
     rng = np.random.default_rng(_seed_pair(seed, "split"))
-    return Tensor(rng.integers(_INT32.min, _INT32.max, (int(num), 2), dtype=np.int32,
+    return _Tensor(rng.integers(_INT32.min, _INT32.max, (int(num), 2), dtype=np.int32,
                                endpoint=True))
 
 
@@ -71,23 +71,23 @@ class Generator:
 
     def make_seeds(self, count=1):
         """``count`` seeds as the columns of a ``(2, count)`` int64 tensor."""
-        value_read("tf.random.Generator drew seeds")
-        return Tensor(self._rng.integers(0, 2 ** 62, (2, int(count)), dtype=np.int64))
+        _value_read("tf.random.Generator drew seeds")
+        return _Tensor(self._rng.integers(0, 2 ** 62, (2, int(count)), dtype=np.int64))
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
         """Normal draws from this generator."""
-        value_read("tf.random.Generator drew a value")
+        _value_read("tf.random.Generator drew a value")
         draws = self._rng.normal(mean, stddev, tuple(shape))
-        return Tensor(draws.astype(dtypes.as_dtype(dtype).as_numpy_dtype))
+        return _Tensor(draws.astype(dtypes.as_dtype(dtype).as_numpy_dtype))
 
     def uniform(self, shape, minval=0, maxval=None, dtype=dtypes.float32, name=None):
         """Uniform draws in ``[minval, maxval)`` from this generator."""
-        value_read("tf.random.Generator drew a value")
+        _value_read("tf.random.Generator drew a value")
         d = dtypes.as_dtype(dtype)
         if d.is_integer:
-            return Tensor(self._rng.integers(minval, maxval, tuple(shape)).astype(d._np))
+            return _Tensor(self._rng.integers(minval, maxval, tuple(shape)).astype(d._np))
         high = 1.0 if maxval is None else maxval
-        return Tensor(self._rng.uniform(minval, high, tuple(shape)).astype(d._np))
+        return _Tensor(self._rng.uniform(minval, high, tuple(shape)).astype(d._np))
 
 
 def __getattr__(name):

@@ -24,3 +24,16 @@ def test_make_docs_writes_api_pages_and_what_runs(tmp_path):
     assert "## `tf.keras.layers`" in page and "`Dense`" in page
     assert "- `tf.saved_model`: instead, model.save('x.keras')" in page
     assert "- `tf.keras.layers.LSTM`" in page
+
+
+def test_tf_namespaces_do_not_leak_tapeflow_internals():
+    """Helpers a module imports for itself (to_tensor, value_read, Tensor) are imported
+    under a private name, so `tf.image`, `tf.io` ... offer only TensorFlow's names."""
+    import tapeflow as tf
+    docs = _make_docs()
+    internal = {"value_read", "to_tensor", "np", "primitive", "functools", "warnings"}
+    for name in ("random", "image", "io", "strings", "math", "nn", "linalg", "data"):
+        leaked = internal.intersection(docs.public_names(getattr(tf, name)))
+        assert not leaked, f"tf.{name} exposes tapeflow internals {sorted(leaked)}"
+    assert "Tensor" not in docs.public_names(tf.io) and "Tensor" not in docs.public_names(
+        tf.random)
