@@ -85,28 +85,24 @@ def _rebuilder(fn, structure, leaves, positions):
     ns, slot_of = {"fn": fn, "T": Tensor}, {p: j for j, p in enumerate(positions)}
     counter = iter(range(len(leaves)))
 
+    def constant(value):
+        name = f"c{len(ns)}"
+        ns[name] = value
+        return name
+
     def code(s):
         if isinstance(s, dict):
-            items = []
-            for key in sorted(s):
-                ns[f"k{len(ns)}"] = key
-                items.append(f"k{len(ns) - 1}: {code(s[key])}")
-            return "{" + ", ".join(items) + "}"
+            return "{" + ", ".join(f"{constant(k)}: {code(s[k])}" for k in sorted(s)) + "}"
         if isinstance(s, (list, tuple)):
-            items = [code(x) for x in s]
+            items = ", ".join(code(x) for x in s)
             if type(s) is list:
-                return "[" + ", ".join(items) + "]"
+                return f"[{items}]"
             if type(s) is tuple:
-                return "(" + "".join(f"{x}, " for x in items) + ")"
-            ns[f"t{len(ns)}"] = type(s)
-            packed = "(" + ", ".join(items) + ")" if hasattr(s, "_fields") else \
-                "([" + ", ".join(items) + "])"
-            return f"t{len(ns) - 1}{packed}"
+                return f"({items}{',' if s else ''})"
+            return f"{constant(type(s))}({items})" if hasattr(s, "_fields") else \
+                f"{constant(type(s))}([{items}])"
         i = next(counter)
-        if i in slot_of:
-            return f"T(a{slot_of[i]})"
-        ns[f"c{i}"] = leaves[i]
-        return f"c{i}"
+        return f"T(a{slot_of[i]})" if i in slot_of else constant(leaves[i])
 
     args, kwargs = structure
     source = f"lambda {', '.join(f'a{j}' for j in range(len(positions)))}: " \
