@@ -30,7 +30,7 @@ from tapeflow.tape import flatten, pack_like
 from tapeflow.tensor import Tensor
 
 __all__ = ["ArrayDataAdapter", "GeneratorDataAdapter", "DatasetAdapter", "get_data_adapter",
-           "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "train_validation_split",
+           "unpack_x_y_sample_weight", "pack_x_y_sample_weight", "check_cardinality",
            "class_weight_to_sample_weights", "is_array_data", "standardize", "OutputCollector"]
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset "
@@ -151,7 +151,9 @@ def _leaves(structure):
     return [a for a in flatten(structure) if a is not None] if structure is not None else []
 
 
-def _check_cardinality(x, y, sample_weight):
+def check_cardinality(x, y, sample_weight):
+    """The number of samples, after checking that ``x``, ``y`` and ``sample_weight``
+    all hold that many (the errors name each array's length)."""
     if not _leaves(x):
         given = "" if y is None else " (y was given, x was None)"
         raise ValueError(f"No data: `x` is None{given}. Pass the inputs as `x` (an array, "
@@ -199,37 +201,6 @@ def class_weight_to_sample_weights(y, class_weight):
     return weights
 
 
-def train_validation_split(arrays, validation_split):
-    """Split ``(x, y, sample_weight)`` into training and validation parts.
-
-    The validation part is the LAST ``validation_split`` fraction of the samples, taken
-    before any shuffling (views, not copies).
-
-    Example:
-        >>> (x, y, _), (vx, vy, _) = train_validation_split(
-        ...     (np.arange(10), np.arange(10) * 10, None), 0.2)
-        >>> vx, vy
-        (array([8, 9]), array([80, 90]))
-    """
-    x, y, sample_weight = arrays
-    num_samples = _check_cardinality(x, y, sample_weight)
-    split_at = int(math.floor(num_samples * (1.0 - validation_split)))
-    if split_at == 0 or split_at == num_samples:
-        raise ValueError(
-            f"Training data contains {num_samples} samples, which is not sufficient to split "
-            f"it into a validation and training set as specified by `validation_split="
-            f"{validation_split}`. Either provide more data, or a different value for the "
-            f"`validation_split` argument.")
-
-    def part(structure, sl):
-        if structure is None:
-            return None
-        return pack_like(structure, [a[sl] for a in flatten(structure)])
-    train = tuple(part(s, slice(0, split_at)) for s in arrays)
-    val = tuple(part(s, slice(split_at, None)) for s in arrays)
-    return train, val
-
-
 def _wrap(structure, leaves):
     """Rebuild ``structure`` around ``leaves`` wrapped as Tensors."""
     if not isinstance(structure, (list, tuple, dict)):
@@ -263,7 +234,7 @@ class ArrayDataAdapter:
                 raise ValueError("`class_weight` is only supported for Models with a single "
                                  "output (and needs `y`).")
             sample_weight = class_weight_to_sample_weights(y, class_weight)
-        self._num_samples = _check_cardinality(x, y, sample_weight)
+        self._num_samples = check_cardinality(x, y, sample_weight)
         if batch_size is None:
             batch_size = int(math.ceil(self._num_samples / steps)) if steps else 32
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
@@ -367,7 +338,7 @@ class GeneratorDataAdapter:
                 raise ValueError("You cannot `class_weight` and `sample_weight` at the same "
                                  "time: the generator already yields sample weights.")
             sw = class_weight_to_sample_weights(y, self._class_weight)
-        _check_cardinality(x, y, sw)
+        check_cardinality(x, y, sw)
         return tuple(None if p is None else _wrap(p, flatten(p))
                      for p in pack_x_y_sample_weight(x, y, sw))
 

@@ -4,6 +4,7 @@ import pytest
 
 import tapeflow as tf
 from tapeflow.keras import data_adapter as da
+from tapeflow.keras import fit_inputs
 from tapeflow.tensor import Tensor
 
 
@@ -67,7 +68,7 @@ def test_shuffled_batches_keep_x_and_y_aligned():
 
 def test_validation_split_takes_the_last_fraction():
     x, y = _x(10), np.arange(10)
-    (tx, ty, _), (vx, vy, _) = da.train_validation_split((x, y, None), 0.25)
+    (tx, ty, _), (vx, vy, _) = fit_inputs.train_validation_split((x, y, None), 0.25)
     # floor(10 * 0.75) = 7 training samples, the last 3 validate.
     np.testing.assert_array_equal(ty, np.arange(7))
     np.testing.assert_array_equal(vy, [7, 8, 9])
@@ -76,7 +77,7 @@ def test_validation_split_takes_the_last_fraction():
 
 def test_validation_split_too_small():
     with pytest.raises(ValueError, match="not sufficient to split"):
-        da.train_validation_split((_x(1), np.arange(1), None), 0.5)
+        fit_inputs.train_validation_split((_x(1), np.arange(1), None), 0.5)
 
 
 def test_cardinality_error_names_both_lengths():
